@@ -1,0 +1,1 @@
+"""Models for live skills drills over WebSockets."""

@@ -1,0 +1,1 @@
+"""Models for question bank, practice, exams and the 错题本."""

@@ -1,0 +1,1 @@
+"""Models for competency reports for managers."""

@@ -1,0 +1,14 @@
+"""Panels this app adds to the role-aware home page."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+def panels(user) -> list[dict]:
+    return [
+        {
+            "template": "components/link_panel.html",
+            "order": 50,
+            "context": {"title": _("业务学习"), "url": reverse("training:index"), "text": ""},
+        }
+    ]

@@ -1,0 +1,7 @@
+"""Views for business-knowledge lessons."""
+
+from django.shortcuts import render
+
+
+def index(request):
+    return render(request, "training/index.html")
