@@ -23,6 +23,4 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "center", "team", "is_active"]
     search_fields = ["username", "full_name"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("练兵"), {"fields": ["full_name", "role", "center", "team"]}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        (_("练兵"), {"fields": ["full_name", "role", "center", "team"]}),
-    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("练兵"), {"fields": ["full_name", "role", "center", "team"]}),)

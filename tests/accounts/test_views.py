@@ -8,8 +8,16 @@ from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/training/", "/quizzes/", "/simulations/", "/competitions/", "/leaderboard/", "/reports/",
-         "/accounts/password/"]
+PAGES = [
+    "/",
+    "/training/",
+    "/quizzes/",
+    "/simulations/",
+    "/competitions/",
+    "/leaderboard/",
+    "/reports/",
+    "/accounts/password/",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -68,7 +76,7 @@ def test_reports_link_only_for_those_who_may_see_reports(client, staff, manager)
 def test_htmx_requests_carry_csrf_header(client, staff):
     client.force_login(staff)
     body = client.get("/").content.decode()
-    assert "hx-headers='{\"X-CSRFToken\"" in body
+    assert 'hx-headers=\'{"X-CSRFToken"' in body
     assert "django_htmx/htmx-2.min.js" in body
 
 

@@ -45,8 +45,14 @@ def test_same_activity_in_two_areas_is_two_rows(staff, area):
 
 
 def test_unique_constraint_holds_below_the_service(staff, area):
-    fields = {"person": staff, "area": area, "activity_kind": "exam", "activity_id": "1", "score_ratio": 1,
-              "occurred_at": timezone.now()}
+    fields = {
+        "person": staff,
+        "area": area,
+        "activity_kind": "exam",
+        "activity_id": "1",
+        "score_ratio": 1,
+        "occurred_at": timezone.now(),
+    }
     LedgerEntry.objects.create(**fields)
     with pytest.raises(IntegrityError):
         LedgerEntry.objects.create(**fields)
@@ -55,12 +61,14 @@ def test_unique_constraint_holds_below_the_service(staff, area):
 @pytest.mark.parametrize("ratio", [-0.01, 1.01])
 def test_score_ratio_must_be_within_bounds(staff, area, ratio):
     with pytest.raises(ValueError, match="score_ratio"):
-        record_result(person=staff, area=area, kind="exam", activity_id=1, score_ratio=ratio, points=0,
-                      at=timezone.now())
+        record_result(
+            person=staff, area=area, kind="exam", activity_id=1, score_ratio=ratio, points=0, at=timezone.now()
+        )
     assert not LedgerEntry.objects.exists()
 
 
 def test_unknown_kind_is_refused(staff, area):
     with pytest.raises(ValueError, match="kind"):
-        record_result(person=staff, area=area, kind="karaoke", activity_id=1, score_ratio=1, points=0,
-                      at=timezone.now())
+        record_result(
+            person=staff, area=area, kind="karaoke", activity_id=1, score_ratio=1, points=0, at=timezone.now()
+        )
