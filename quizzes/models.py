@@ -90,3 +90,22 @@ class MistakeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.question}"
+
+
+class LessonQuestion(models.Model):
+    """The questions of a lesson's end-of-lesson check (1 to 3 per lesson)."""
+
+    lesson = models.ForeignKey(
+        "training.Lesson", on_delete=models.CASCADE, related_name="check_questions", verbose_name=_("课时")
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("题目"))
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("课后小测题")
+        verbose_name_plural = _("课后小测题")
+        ordering = ["lesson", "sort_order"]
+        constraints = [models.UniqueConstraint(fields=["lesson", "question"], name="lesson_question_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} · {self.question}"
