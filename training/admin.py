@@ -1,10 +1,100 @@
-from django.contrib import admin
+"""Content admins write lessons here; the preview shows the sanitized HTML a learner will see."""
 
-from .models import BusinessArea
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import can_edit_content
+
+from .models import BusinessArea, Course, Lesson, LessonProgress
+
+
+class ContentAdminPermissions:
+    """Content admins (内容管理员) edit the teaching content by role, without per-model grants."""
+
+    def has_module_permission(self, request) -> bool:
+        return can_edit_content(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can_edit_content(request.user)
+
+    def has_add_permission(self, request, *args) -> bool:
+        return can_edit_content(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return can_edit_content(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return can_edit_content(request.user)
 
 
 @admin.register(BusinessArea)
-class BusinessAreaAdmin(admin.ModelAdmin):
+class BusinessAreaAdmin(ContentAdminPermissions, admin.ModelAdmin):
     list_display = ["name", "code", "sort_order", "description"]
     list_editable = ["sort_order"]
     prepopulated_fields = {"code": ["name"]}
+
+
+class LessonInline(ContentAdminPermissions, admin.TabularInline):
+    model = Lesson
+    fields = ["sort_order", "title", "slug", "is_published"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Course)
+class CourseAdmin(ContentAdminPermissions, admin.ModelAdmin):
+    list_display = ["title", "slug", "area", "sort_order"]
+    list_filter = ["area"]
+    search_fields = ["title", "slug"]
+    inlines = [LessonInline]
+
+
+@admin.register(Lesson)
+class LessonAdmin(ContentAdminPermissions, admin.ModelAdmin):
+    list_display = ["title", "course", "sort_order", "reading_minutes", "is_difficult", "is_published", "is_demo"]
+    list_filter = ["course__area", "course", "is_published", "is_difficult", "is_demo"]
+    list_editable = ["sort_order", "is_published"]
+    search_fields = ["title", "slug", "body_markdown"]
+    readonly_fields = ["preview", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["course", "title", "slug", "sort_order"]}),
+        (_("正文"), {"fields": ["body_markdown", "preview"]}),
+        (_("要点与属性"), {"fields": ["key_points", "is_difficult", "reading_minutes", "is_published", "is_demo"]}),
+        (None, {"fields": ["updated_at"]}),
+    ]
+
+    class Media:
+        css = {"all": ["css/training.css"]}
+        js = ["js/training-admin.js"]
+
+    @admin.display(description=_("预览（净化后的 HTML）"))
+    def preview(self, lesson: Lesson):
+        points = format_html_join("", "<li>{}</li>", ((p,) for p in lesson.key_points or []))
+        # body_html is the sanitized output of rendering.render_markdown, safe by construction.
+        return format_html(
+            '<div class="lesson-preview" data-preview data-preview-url="{}">'
+            '<ul class="key-points-preview">{}</ul><div class="lesson-body">{}</div></div>',
+            reverse("training:preview"),
+            points,
+            mark_safe(lesson.body_html),  # noqa: S308
+        )
+
+
+@admin.register(LessonProgress)
+class LessonProgressAdmin(ContentAdminPermissions, admin.ModelAdmin):
+    list_display = ["person", "lesson", "section", "seconds_spent", "started_at", "last_event_at", "completed_at"]
+    list_filter = ["lesson__course__area"]
+    search_fields = ["person__username", "person__full_name", "lesson__title"]
+    raw_id_fields = ["person", "lesson"]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,5 +1,11 @@
-"""Demo business areas, as named in shared/DOMAIN.md (idempotent)."""
+"""Demo business areas (shared/DOMAIN.md) and the demo lessons in content/lessons/ (idempotent).
 
+The lessons go through the same import a center uses for its own content (training.importer).
+"""
+
+from django.conf import settings
+
+from .importer import import_folder
 from .services import ensure_area
 
 AREAS = [
@@ -13,10 +19,12 @@ AREAS = [
     ("digital-services", "随申码与数字政务", "离线码、电子证照、两个免于提交"),
     ("service-etiquette", "服务规范与礼仪", "首问负责、一次告知、限时办结、文明用语、好差评"),
 ]
+LESSONS_FOLDER = settings.BASE_DIR / "content" / "lessons"
 
 
 def load(stdout=None) -> None:
     for order, (code, name, description) in enumerate(AREAS, start=1):
         ensure_area(code=code, name=name, description=description, sort_order=order * 10)
+    report = import_folder(LESSONS_FOLDER)
     if stdout:
-        stdout.write(f"training: {len(AREAS)} 个业务条线")
+        stdout.write(f"training: {len(AREAS)} 个业务条线；课时：{report}")

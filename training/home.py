@@ -1,14 +1,48 @@
-"""Panels this app adds to the role-aware home page."""
+"""Panels this app adds to the role-aware home page: 继续学习 for learners, team progress for leaders."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
+from accounts.permissions import has_role
+
+from . import selectors
+
 
 def panels(user) -> list[dict]:
-    return [
+    result = []
+    if has_role(user, Role.STAFF, Role.SUPERVISOR) and not user.is_superuser:
+        result.append(
+            {
+                "template": "training/partials/continue_panel.html",
+                "order": 10,
+                "context": {"card": selectors.continue_learning(person=user)},
+            }
+        )
+    if has_role(user, Role.SUPERVISOR, Role.MANAGER):
+        teams = selectors.team_progress(viewer=user)
+        result.append({"template": "training/partials/team_panel.html", "order": 20, "context": {"teams": teams}})
+    if has_role(user, Role.ADMIN):
+        result.append(
+            {
+                "template": "components/link_panel.html",
+                "order": 20,
+                "context": {
+                    "title": _("课时管理"),
+                    "url": reverse("admin:training_lesson_changelist"),
+                    "text": _("编写与预览课时；批量导入用 manage.py import_lessons。"),
+                },
+            }
+        )
+    result.append(
         {
             "template": "components/link_panel.html",
             "order": 50,
-            "context": {"title": _("业务学习"), "url": reverse("training:index"), "text": ""},
+            "context": {
+                "title": _("业务学习"),
+                "url": reverse("training:index"),
+                "text": _("按业务条线浏览和搜索课时"),
+            },
         }
-    ]
+    )
+    return result

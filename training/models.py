@@ -1,7 +1,11 @@
-"""Business areas (业务条线), the axis of every competency, and (later) courses and lessons."""
+"""Business areas (业务条线), the axis of every competency; courses, lessons and each person's progress."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .rendering import render_markdown
 
 
 class BusinessArea(models.Model):
@@ -46,6 +50,9 @@ class Lesson(models.Model):
     reading_minutes = models.PositiveSmallIntegerField(_("预计阅读（分钟）"), default=5)
     is_demo = models.BooleanField(_("示例内容"), default=False)
     is_published = models.BooleanField(_("已发布"), default=True)
+    # Derived from body_markdown on every save (see rendering.py): the sanitized HTML and its h2 sections.
+    body_html = models.TextField(_("正文（已净化 HTML）"), blank=True, editable=False)
+    sections = models.JSONField(_("小节"), default=list, blank=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -56,6 +63,60 @@ class Lesson(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        rendered = render_markdown(self.body_markdown)
+        self.body_html, self.sections = rendered.html, rendered.sections
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body_markdown" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html", "sections"}
+        super().save(*args, **kwargs)
+
     @property
     def area(self) -> BusinessArea:
         return self.course.area
+
+    def section_title(self, anchor: str) -> str:
+        return next((s["title"] for s in self.sections if s["anchor"] == anchor), "")
+
+
+class LessonProgress(models.Model):
+    """One person's progress in one lesson. Every field is set from server-side events.
+
+    seconds_spent adds up the gaps between consecutive events the server received (the page
+    opening, position saves, heartbeats), each gap capped, so a phone left on the table does
+    not count and nothing the client claims about time is believed.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress", verbose_name=_("人员")
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress", verbose_name=_("课时"))
+    started_at = models.DateTimeField(_("开始学习"))
+    last_event_at = models.DateTimeField(_("最近学习"))
+    section = models.CharField(_("读到小节"), max_length=20, blank=True)
+    seconds_spent = models.PositiveIntegerField(_("学习时长（秒）"), default=0)
+    completed_at = models.DateTimeField(_("学完时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("学习进度")
+        verbose_name_plural = _("学习进度")
+        ordering = ["-last_event_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "lesson"], name="lesson_progress_unique_person_lesson"),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(completed_at__gte=models.F("started_at")),
+                name="lesson_progress_completed_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "-last_event_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.lesson}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
+
+    @property
+    def minutes(self) -> int:
+        return round(self.seconds_spent / 60)

@@ -6,4 +6,10 @@ app_name = "training"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("lessons/<int:pk>/", views.lesson, name="lesson"),
+    path("lessons/<int:pk>/position/", views.lesson_position, name="lesson_position"),
+    path("lessons/<int:pk>/complete/", views.lesson_complete, name="lesson_complete"),
+    path("teams/", views.team_progress, name="team_progress"),
+    path("people/<int:pk>/", views.person_progress, name="person_progress"),
+    path("preview/", views.preview, name="preview"),
 ]

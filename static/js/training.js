@@ -1,0 +1,77 @@
+// The lesson page: save the reading position (the section being read) as the person scrolls or
+// pages, and send a heartbeat while the page is visible. The server counts study time from when
+// these requests arrive; nothing here measures time.
+(function () {
+  "use strict";
+  var HEARTBEAT_MS = 30000;
+
+  function start() {
+    var body = document.querySelector("[data-lesson-body]");
+    if (!body) return;
+    var url = body.dataset.positionUrl;
+    var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+    var heads = Array.prototype.slice.call(body.querySelectorAll("h2[data-section]"));
+    var saved = body.dataset.section || "";
+    var pager = document.querySelector("[data-section-pager]");
+    var titleEl = pager && pager.querySelector("[data-current-title]");
+    var timer = null;
+    var moved = false; // opening the page alone never moves the saved position
+
+    function send(fields) {
+      var data = new FormData();
+      Object.keys(fields).forEach(function (key) { data.append(key, fields[key]); });
+      return fetch(url, { method: "POST", body: data, headers: headers, credentials: "same-origin", keepalive: true })
+        .catch(function () { /* offline for a moment: the next save or heartbeat carries on */ });
+    }
+
+    // The section being read: the last h2 above a line a third down the screen; at the very
+    // bottom of the page, the last section.
+    function currentIndex() {
+      var line = window.innerHeight / 3;
+      var index = -1;
+      for (var i = 0; i < heads.length; i++) {
+        if (heads[i].getBoundingClientRect().top <= line) index = i; else break;
+      }
+      var bottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 4;
+      if (bottom && heads.length && window.scrollY > 0) index = heads.length - 1;
+      return index;
+    }
+
+    function check() {
+      var index = currentIndex();
+      var section = index >= 0 ? heads[index].dataset.section : "";
+      if (section !== saved) {
+        saved = section;
+        body.dataset.section = section;
+        send({ section: section });
+      }
+      if (titleEl && heads.length) titleEl.textContent = heads[Math.max(index, 0)].textContent;
+    }
+
+    window.addEventListener("scroll", function () {
+      moved = true;
+      clearTimeout(timer);
+      timer = setTimeout(check, 300);
+    }, { passive: true });
+
+    if (pager) {
+      pager.addEventListener("click", function (event) {
+        var button = event.target.closest("[data-go]");
+        if (!button) return;
+        var target = Math.min(heads.length - 1, Math.max(0, currentIndex() + Number(button.dataset.go)));
+        heads[target].scrollIntoView({ behavior: "smooth", block: "start" });
+      });
+    }
+
+    setInterval(function () {
+      if (document.visibilityState === "visible") send({});
+    }, HEARTBEAT_MS);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden" && moved) { clearTimeout(timer); check(); }
+    });
+    if (titleEl && heads.length) titleEl.textContent = heads[Math.max(currentIndex(), 0)].textContent;
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
