@@ -1,6 +1,8 @@
 """Content admins write lessons here; the preview shows the sanitized HTML a learner will see."""
 
 from django.contrib import admin
+from django.db import models
+from django.forms import Textarea
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -59,6 +61,7 @@ class LessonAdmin(ContentAdminPermissions, admin.ModelAdmin):
     list_editable = ["sort_order", "is_published"]
     search_fields = ["title", "slug", "body_markdown"]
     readonly_fields = ["preview", "updated_at"]
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 24, "class": "vLargeTextField"})}}
     fieldsets = [
         (None, {"fields": ["course", "title", "slug", "sort_order"]}),
         (_("正文"), {"fields": ["body_markdown", "preview"]}),
@@ -67,7 +70,7 @@ class LessonAdmin(ContentAdminPermissions, admin.ModelAdmin):
     ]
 
     class Media:
-        css = {"all": ["css/training.css"]}
+        css = {"all": ["css/training-admin.css"]}
         js = ["js/training-admin.js"]
 
     @admin.display(description=_("预览（净化后的 HTML）"))

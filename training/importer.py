@@ -117,7 +117,7 @@ def import_folder(folder: Path | str, *, dry_run: bool = False) -> ImportReport:
             errors.append(FileError(name, str(error)))
     errors += _check_together(files)
     if errors:
-        raise ImportFailed(errors)
+        raise ImportFailed(_one_per_file(errors))
     with transaction.atomic():
         report = _write(files)
         if dry_run:
@@ -246,6 +246,13 @@ def _check_together(files: list[LessonFile]) -> list[FileError]:
         if f.course_slug not in existing_courses and f.course_slug not in course_titles:
             errors.append(FileError(f.path, _("新课程 %(course)s 需要 course_title") % {"course": f.course_slug}))
     return errors
+
+
+def _one_per_file(errors: list[FileError]) -> list[FileError]:
+    reasons: dict[str, list[str]] = {}
+    for error in errors:
+        reasons.setdefault(error.path, []).append(error.reason)
+    return [FileError(path, "；".join(reasons[path])) for path in sorted(reasons)]
 
 
 def _write(files: list[LessonFile]) -> ImportReport:

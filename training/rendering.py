@@ -30,6 +30,7 @@ DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscrip
 
 _H2 = re.compile(r"<h2>(.*?)</h2>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
+_BLOCK_TAG = re.compile(r"</?(?:p|h[1-6]|li|ul|ol|tr|td|th|table|thead|tbody|blockquote|pre|br|hr)\b[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -85,4 +86,4 @@ def render_markdown(text: str) -> RenderedLesson:
 
 def plain_text(rendered_html: str) -> str:
     """The readable text of rendered lesson HTML, for search snippets."""
-    return " ".join(html.unescape(_TAG.sub(" ", rendered_html)).split())
+    return " ".join(html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", rendered_html))).split())

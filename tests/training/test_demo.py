@@ -1,0 +1,37 @@
+"""The demo content pack loads through the import, matches the content plan and is idempotent."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+from training import demo
+from training.models import BusinessArea, Course, Lesson
+
+PLAN = Path(settings.BASE_DIR, "docs", "content-plan.md").read_text(encoding="utf-8")
+
+
+def planned_lessons() -> dict[str, str]:
+    return dict(re.findall(r"\| `([a-z0-9-]+)` ([^|]+?) \|\n", PLAN))
+
+
+def test_demo_loads_every_planned_lesson_once(db):
+    demo.load()
+    demo.load()
+    planned = planned_lessons()
+    assert len(planned) == 27
+    lessons = {lesson.slug: lesson for lesson in Lesson.objects.select_related("course__area")}
+    assert {slug: lessons[slug].title for slug in planned} == planned
+    assert Lesson.objects.count() == 27 and BusinessArea.objects.count() == 9
+    assert all(lesson.is_demo and lesson.is_published for lesson in lessons.values())
+    assert lessons["yrd-ss-card"].course.slug == "yrd" and lessons["yrd-ss-card"].area.code == "yrd-cross-province"
+    assert Course.objects.get(slug="ss-card").area.code == "social-security"
+
+
+def test_demo_lessons_are_short_with_sections_and_key_points(db):
+    demo.load()
+    for lesson in Lesson.objects.all():
+        assert 2 <= len(lesson.sections) <= 4, lesson.slug
+        assert lesson.key_points, lesson.slug
+        assert 5 <= lesson.reading_minutes <= 15, lesson.slug
+        assert len(lesson.body_markdown) < 2500, lesson.slug

@@ -1,0 +1,64 @@
+"""Lesson Markdown becomes safe HTML: hostile input is neutralised, sections get stable anchors."""
+
+import pytest
+
+from training.rendering import plain_text, render_markdown
+
+HOSTILE = [
+    ("<script>alert('x')</script>正文", "<script", "alert"),
+    ('<img src="/static/img/a.png" onerror="alert(1)">', "onerror", "alert"),
+    ('<a href="javascript:alert(1)">点我</a>', "javascript:", "alert"),
+    ("[点我](javascript:alert(1))", "javascript:", "alert"),
+    ("[点我](JaVaScRiPt:alert(1))", "javascript", "alert"),
+    ('<iframe src="https://evil.example/"></iframe>', "<iframe", "evil.example"),
+    ('<p onclick="steal()">点</p>', "onclick", "steal"),
+    ('<div style="background:url(javascript:x)">x</div>', "style=", "javascript"),
+    ("<svg><script>alert(1)</script></svg>", "<svg", "alert"),
+    ('<form action="/evil"><input name="x"></form>', "<form", "<input"),
+    ('<object data="x.swf"></object><embed src="x.swf">', "<object", "<embed"),
+    ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', "data:", "base64"),
+    ('<h2 id="sec-9">伪造的小节</h2>', 'id="sec-9"', "sec-9"),
+]
+
+
+@pytest.mark.parametrize(("markdown", "banned", "also_banned"), HOSTILE)
+def test_hostile_markdown_is_neutralised(markdown, banned, also_banned):
+    html = render_markdown(markdown).html.lower()
+    assert banned.lower() not in html
+    assert also_banned.lower() not in html
+
+
+def test_images_only_from_our_static_or_media_files():
+    html = render_markdown(
+        "![流程图](/static/img/flow.png) ![上传](/media/lessons/a.png) ![外链](https://evil.example/t.png)"
+        " ![穿越](/static/../etc/passwd)"
+    ).html
+    assert 'src="/static/img/flow.png"' in html
+    assert 'src="/media/lessons/a.png"' in html
+    assert "evil.example" not in html
+    assert "passwd" not in html
+
+
+def test_ordinary_markdown_keeps_its_shape():
+    rendered = render_markdown(
+        "## 材料清单\n\n| 情形 | 材料 |\n| --- | :---: |\n| 本人 | **身份证件** |\n\n"
+        "- 一次告知\n\n> 先查系统\n\n[一网通办](https://zwdt.sh.gov.cn/)"
+    )
+    html = rendered.html
+    for fragment in ("<table>", "<th>情形</th>", 'align="center"', "<strong>身份证件</strong>", "<li>一次告知</li>"):
+        assert fragment in html
+    assert "<blockquote>" in html
+    assert 'href="https://zwdt.sh.gov.cn/"' in html and 'rel="noopener noreferrer"' in html
+
+
+def test_h2_headings_become_numbered_sections():
+    rendered = render_markdown("导语\n\n## 谁可以办\n\n文字\n\n### 小标题\n\n## 材料 **清单**\n\n文字")
+    assert rendered.sections == [{"anchor": "sec-1", "title": "谁可以办"}, {"anchor": "sec-2", "title": "材料 清单"}]
+    assert '<h2 id="sec-1" data-section="sec-1">谁可以办</h2>' in rendered.html
+    assert '<h2 id="sec-2" data-section="sec-2">材料 <strong>清单</strong></h2>' in rendered.html
+
+
+def test_plain_text_for_snippets():
+    assert (
+        plain_text(render_markdown("## 标题\n\n**两个**免于提交 &amp; 一次告知").html) == "标题 两个免于提交 & 一次告知"
+    )
