@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .rendering import render_markdown
+from .rendering import plain_text, render_markdown
 
 
 class BusinessArea(models.Model):
@@ -53,6 +53,8 @@ class Lesson(models.Model):
     # Derived from body_markdown on every save (see rendering.py): the sanitized HTML and its h2 sections.
     body_html = models.TextField(_("正文（已净化 HTML）"), blank=True, editable=False)
     sections = models.JSONField(_("小节"), default=list, blank=True, editable=False)
+    # Title, key points and the readable text, for substring search (JSON keeps Chinese escaped).
+    search_text = models.TextField(_("检索文本"), blank=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -66,9 +68,10 @@ class Lesson(models.Model):
     def save(self, *args, **kwargs):
         rendered = render_markdown(self.body_markdown)
         self.body_html, self.sections = rendered.html, rendered.sections
+        self.search_text = "\n".join([self.title, *self.key_points, plain_text(rendered.html)])
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body_markdown" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html", "sections"}
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body_html", "sections", "search_text"}
         super().save(*args, **kwargs)
 
     @property

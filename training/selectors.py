@@ -128,12 +128,7 @@ def search(*, person, query: str, limit: int = 50) -> list[SearchHit]:
         return []
     lessons = (
         lessons_for(person)
-        .filter(
-            Q(title__icontains=query)
-            | Q(body_markdown__icontains=query)
-            | Q(course__title__icontains=query)
-            | Q(key_points__icontains=query)
-        )
+        .filter(Q(search_text__icontains=query) | Q(course__title__icontains=query))
         .order_by("course__area__sort_order", "course__sort_order", "sort_order")[:limit]
     )
     progress = progress_by_lesson(person)

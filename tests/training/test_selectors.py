@@ -43,6 +43,9 @@ def test_search_finds_titles_and_text_with_a_snippet(staff):
     assert hit.row.lesson == offline
     assert (hit.before, hit.match, hit.after) == ("为什么 为不使用", "智能手机", "的老年人制作。")
     assert [h.row.lesson for h in selectors.search(person=staff, query="书面")] == [notice]
+    notice.key_points = ["不让居民跑第二次"]
+    notice.save()
+    assert [h.row.lesson for h in selectors.search(person=staff, query="跑第二次")] == [notice]
     assert selectors.search(person=staff, query="  ") == []
 
 
