@@ -24,16 +24,14 @@
         .catch(function () { /* offline for a moment: the next save or heartbeat carries on */ });
     }
 
-    // The section being read: the last h2 above a line a third down the screen; at the very
-    // bottom of the page, the last section.
+    // The section being read: the last h2 in the upper half of the screen. (The end-of-lesson
+    // card below the text leaves room for the last heading to get there.)
     function currentIndex() {
-      var line = window.innerHeight / 3;
+      var line = window.innerHeight / 2;
       var index = -1;
       for (var i = 0; i < heads.length; i++) {
         if (heads[i].getBoundingClientRect().top <= line) index = i; else break;
       }
-      var bottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 4;
-      if (bottom && heads.length && window.scrollY > 0) index = heads.length - 1;
       return index;
     }
 
