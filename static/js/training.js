@@ -24,10 +24,10 @@
         .catch(function () { /* offline for a moment: the next save or heartbeat carries on */ });
     }
 
-    // The section being read: the last h2 in the upper half of the screen. (The end-of-lesson
+    // The section being read: the last h2 in the top third of the screen. (The end-of-lesson
     // card below the text leaves room for the last heading to get there.)
     function currentIndex() {
-      var line = window.innerHeight / 2;
+      var line = window.innerHeight / 3;
       var index = -1;
       for (var i = 0; i < heads.length; i++) {
         if (heads[i].getBoundingClientRect().top <= line) index = i; else break;
