@@ -187,14 +187,18 @@ def _close_overdue(run: Run, at: datetime) -> bool:
         when = run.step_deadline
         step = Step.objects.prefetch_related("choices").get(pk=run.current_step_id)
         timeout = next(c for c in step.choices.all() if c.is_timeout)
-        _apply(run, step, timeout, at=when, detail={}, timed_out=True)
-        if run.is_active and when >= run.deadline:
+        # At the run's own deadline the resident is gone, wherever the timeout would have led.
+        out_of_time = when >= run.deadline
+        _apply(run, step, timeout, at=when, detail={}, timed_out=True, advance=not out_of_time)
+        if out_of_time:
             _finish(run, ending=None, at=run.deadline, status=RunStatus.TIMED_OUT)
         closed = True
     return closed
 
 
-def _apply(run: Run, step: Step, choice: Choice, *, at: datetime, detail: dict, timed_out: bool = False) -> RunAnswer:
+def _apply(
+    run: Run, step: Step, choice: Choice, *, at: datetime, detail: dict, timed_out: bool = False, advance: bool = True
+) -> RunAnswer:
     row = RunAnswer.objects.create(
         run=run,
         turn=run.turn + 1,
@@ -224,6 +228,8 @@ def _apply(run: Run, step: Step, choice: Choice, *, at: datetime, detail: dict, 
     run.completeness_points += choice.completeness
     if not choice.is_ideal:
         record_scenario_mistake(person=run.person, step=step, choice_text=choice.text, at=at)
+    if not advance:
+        return row
     target = choice.next_step
     if choice.branch_below is not None and choice.branch_step_id and run.points_so_far < choice.branch_below:
         target = choice.branch_step

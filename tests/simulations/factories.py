@@ -55,7 +55,7 @@ def small_scenario(area_code: str, **overrides) -> dict:
                 "kind": "materials",
                 "items": [
                     {"key": "id", "label": "身份证", "need": "required"},
-                    {"key": "hukou", "label": "户口簿", "need": "exempt", "why": "电子证照"},
+                    {"key": "hukou", "label": "户口簿", "need": "exempt", "why": "系统可查的理由"},
                     {"key": "photo", "label": "照片", "need": "unneeded"},
                 ],
                 "outcomes": {
