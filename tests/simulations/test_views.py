@@ -113,11 +113,8 @@ def test_home_panel_points_to_open_scenario_points(staff_client, scenario):
     assert "1 个模拟接待错题待练" in staff_client.get("/").content.decode()
 
 
-def test_the_admin_shows_the_graph_outline(client, area, tmp_path):
-    admin = make_user(Role.ADMIN)
-    admin.is_superuser = True
-    admin.save()
+def test_the_admin_shows_the_graph_outline_to_a_content_admin(client, content_admin, area, tmp_path):
     scenario = import_dict(tmp_path, small_scenario(area.code))
-    client.force_login(admin)
+    client.force_login(content_admin)
     page = client.get(reverse("admin:simulations_scenario_change", args=[scenario.pk])).content.decode()
     assert 'id="step-ask"' in page and 'href="#step-left"' in page
