@@ -37,3 +37,17 @@ def make_question(
         for label, text in options.items()
     )
     return question
+
+
+def make_lesson(area=None, *, title: str = "社保卡挂失与补换", questions=()):
+    """A published lesson (and its course) with the given questions linked as its check."""
+    from quizzes.models import LessonQuestion
+    from training.models import Course, Lesson
+
+    area = area or make_area()
+    n = Course.objects.count() + Lesson.objects.count() + 1
+    course = Course.objects.create(area=area, slug=f"course-{area.pk}-{n}", title="社保卡业务")
+    lesson = Lesson.objects.create(course=course, slug=f"lesson-{n}", title=title, body_markdown="正文")
+    for order, question in enumerate(questions):
+        LessonQuestion.objects.create(lesson=lesson, question=question, sort_order=order)
+    return lesson
