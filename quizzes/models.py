@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -269,6 +270,9 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.title or self.get_mode_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:attempt", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

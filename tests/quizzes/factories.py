@@ -51,3 +51,42 @@ def make_lesson(area=None, *, title: str = "社保卡挂失与补换", questions
     for order, question in enumerate(questions):
         LessonQuestion.objects.create(lesson=lesson, question=question, sort_order=order)
     return lesson
+
+
+def make_quiz(questions=(), *, title: str = "社保业务月考", points: int = 10, **fields):
+    """A fixed-paper quiz over the given questions, each worth `points`."""
+    from quizzes.models import Quiz, QuizQuestion
+
+    quiz = Quiz.objects.create(title=title, **fields)
+    for order, question in enumerate(questions):
+        QuizQuestion.objects.create(quiz=quiz, question=question, points=points, sort_order=order)
+    return quiz
+
+
+def one_of_each_kind(area):
+    """Four questions, one per kind, whose answers and 解析 are easy to look for in HTML."""
+    return [
+        make_question(area, stem="单选：社保卡补换凭什么？", explanation="解析-单选", correct="A"),
+        make_question(
+            area,
+            kind=QuestionKind.MULTIPLE,
+            stem="多选：两个免于提交指哪些材料？",
+            options={"A": "本市部门核发的材料", "B": "电子证照可调取的材料", "C": "外省证明"},
+            correct="AB",
+            explanation="解析-多选",
+        ),
+        make_question(
+            area,
+            kind=QuestionKind.TRUE_FALSE,
+            stem="判断：离线码可由代办人办理。",
+            correct="A",
+            explanation="解析-判断",
+        ),
+        make_question(
+            area,
+            kind=QuestionKind.FILL_BLANK,
+            stem="填空：材料不全时要____告知。",
+            accepted=["一次性书面"],
+            explanation="解析-填空",
+        ),
+    ]
