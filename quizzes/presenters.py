@@ -96,9 +96,12 @@ class ReviewedItem:
     explanation: str
     source: str
     ratio: float
+    answered: bool = True
 
     @property
     def verdict(self) -> str:
+        if not self.answered:
+            return "unanswered"
         if self.ratio >= 1:
             return "correct"
         return "partial" if self.ratio > 0 else "wrong"
@@ -126,6 +129,7 @@ def reviewed_item(item: AttemptItem) -> ReviewedItem:
         explanation=snapshot.get("explanation", ""),
         source=snapshot.get("source", ""),
         ratio=item.ratio or 0.0,
+        answered=bool(item.response.get("labels") or item.response.get("text")),
     )
 
 
