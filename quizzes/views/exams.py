@@ -7,15 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..models import AttemptMode, Quiz
+from ..models import Attempt, AttemptMode, AttemptStatus, Quiz
 from ..presenters import public_item
 from ..selectors import attempt_or_404, attempts_at_quiz
 from ..services import AttemptClosed
-from ..services.exams import QuizUnavailable, save_answer, start_exam, submit_exam
+from ..services.exams import QuizUnavailable, finalize_if_overdue, save_answer, start_exam, submit_exam
 
 
 def quiz_detail(request, quiz_id: int):
     quiz = get_object_or_404(Quiz, pk=quiz_id, is_published=True)
+    for attempt in Attempt.objects.filter(person=request.user, quiz=quiz, status=AttemptStatus.OPEN):
+        finalize_if_overdue(attempt=attempt, at=timezone.now())  # time ran out while nobody looked
     attempts = attempts_at_quiz(person=request.user, quiz=quiz)
     return render(request, "quizzes/quiz_detail.html", {"quiz": quiz, "attempts": attempts})
 

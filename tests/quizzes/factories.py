@@ -1,5 +1,9 @@
 """Question factories shared by every app's tests (quizzes, training checks, live games)."""
 
+import re
+
+from django.conf import settings
+
 from quizzes.models import Option, Question, QuestionKind
 from tests.conftest import make_area
 
@@ -90,3 +94,20 @@ def one_of_each_kind(area):
             explanation="解析-填空",
         ),
     ]
+
+
+_PLAN = (settings.BASE_DIR / "docs" / "content-plan.md").read_text()
+# The content plan's table rows: | area | `course` title | `lesson-slug` title |
+PLAN_LESSONS = [(r[0], r[2]) for r in re.findall(r"^\| ([a-z-]+) \| `?([a-z-]+)`?[^|]*\| `([a-z-]+)`", _PLAN, re.M)]
+
+
+def make_plan_lessons():
+    """The 27 demo lessons of docs/content-plan.md (bare), for tests that need their slugs to exist."""
+    from training.models import BusinessArea, Course, Lesson
+
+    areas = {area.code: area for area in BusinessArea.objects.all()}
+    for index, (area_code, slug) in enumerate(PLAN_LESSONS):
+        course, _ = Course.objects.get_or_create(
+            slug=f"c-{area_code}", defaults={"area": areas[area_code], "title": area_code}
+        )
+        Lesson.objects.create(course=course, slug=slug, title=slug, body_markdown="x", sort_order=index)

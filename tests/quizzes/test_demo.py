@@ -1,33 +1,16 @@
 """The demo bank: 150+ questions over all nine areas, a check for every demo lesson, idempotent."""
 
-import re
 from collections import Counter
 
 import pytest
-from django.conf import settings
 from django.db.models import F
 
 from quizzes import demo
 from quizzes.models import LessonQuestion, PaperKind, Question, Quiz
+from tests.quizzes.factories import PLAN_LESSONS, make_plan_lessons
 from training import demo as training_demo
-from training.models import BusinessArea, Course, Lesson
 
 pytestmark = pytest.mark.django_db
-
-PLAN = (settings.BASE_DIR / "docs" / "content-plan.md").read_text()
-# Table rows: | area | `course` ... | `lesson-slug` title |
-PLAN_LESSONS = [
-    (row[0], row[2]) for row in re.findall(r"^\| ([a-z-]+) \| `?([a-z-]+)`?[^|]*\| `([a-z-]+)`", PLAN, re.M)
-]
-
-
-def make_plan_lessons():
-    areas = {area.code: area for area in BusinessArea.objects.all()}
-    for index, (area_code, slug) in enumerate(PLAN_LESSONS):
-        course, _ = Course.objects.get_or_create(
-            slug=f"c-{area_code}", defaults={"area": areas[area_code], "title": area_code}
-        )
-        Lesson.objects.create(course=course, slug=slug, title=slug, body_markdown="x", sort_order=index)
 
 
 def test_the_bank_covers_every_area_and_every_lesson_gets_one_to_three_questions():

@@ -175,3 +175,11 @@ def test_a_rule_based_paper_draws_by_area_kind_and_difficulty(staff, now):
     stems = {item.snapshot["stem"] for item in attempt.items.all()}
     assert len(stems) == 3 and stems <= {q.stem for q in easy}
     assert {item.points for item in attempt.items.all()} == {5}
+
+
+def test_opening_the_quiz_page_closes_an_attempt_whose_time_ran_out(staff_client, staff, area):
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=5)
+    attempt = start_exam(person=staff, quiz=quiz, at=timezone.now() - timedelta(minutes=1))
+    html = staff_client.get(reverse("quizzes:quiz", args=[quiz.pk])).content.decode()
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.EXPIRED and "超时自动交卷" in html
