@@ -148,6 +148,8 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
             await database_sync_to_async(services.host_connected)(competition_id=seat.competition_id)
         await self.advance_if_overdue()
         await self.send_full_state()
+        if self.role == rendering.PLAY:
+            await self.notify_screens("game.refresh")  # the lobby and the roster show who is here
 
     async def disconnect(self, code):
         for task in (self.timer, self.tally_task):
@@ -288,12 +290,7 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         if ack.changed:
             await self.broadcast()
         elif ack.answered:
-            await self.channel_layer.group_send(
-                f"game-{self.seat.competition_id}-{rendering.HOST}", {"type": "game.tally"}
-            )
-            await self.channel_layer.group_send(
-                f"game-{self.seat.competition_id}-{rendering.SCREEN}", {"type": "game.tally"}
-            )
+            await self.notify_screens("game.tally")
 
     # --- State out -----------------------------------------------------------------------
 
@@ -338,15 +335,31 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         self.schedule_timer(event["deadline"])
 
     async def game_tally(self, event):
-        if self.tally_task is None or self.tally_task.done():
-            self.tally_task = asyncio.create_task(self.send_tally_soon())
+        self.coalesce(full=False)
 
-    async def send_tally_soon(self):
+    async def game_refresh(self, event):
+        self.coalesce(full=True)
+
+    def coalesce(self, *, full: bool):
+        """Answers and arrivals come in bursts: refresh this screen at most twice a second."""
+        self.refresh_full = getattr(self, "refresh_full", False) or full
+        if self.tally_task is None or self.tally_task.done():
+            self.tally_task = asyncio.create_task(self.refresh_soon())
+
+    async def refresh_soon(self):
         await asyncio.sleep(self.TALLY_INTERVAL)
+        full, self.refresh_full = self.refresh_full, False
+        if full:
+            await self.send_full_state()
+            return
         state = await database_sync_to_async(selectors.game_state)(
             competition_id=self.seat.competition_id, at=timezone.now()
         )
         await self.send_json({"type": "tally", "html": rendering.render_tally(state)})
+
+    async def notify_screens(self, event_type: str):
+        for role in (rendering.HOST, rendering.SCREEN):
+            await self.channel_layer.group_send(f"game-{self.seat.competition_id}-{role}", {"type": event_type})
 
     # --- The server's clock ----------------------------------------------------------------
 

@@ -48,7 +48,7 @@ def render_all(state: GameState) -> dict[str, dict[str, str]]:
 
 
 def render_tally(state: GameState) -> dict[str, str]:
-    html = render_to_string("competitions/partials/tally.html", {"state": state})
+    html = render_to_string("competitions/partials/tally.html", {"state": state, "competition": state.competition})
     return {"host-tally": html, "screen-tally": html}
 
 
