@@ -146,13 +146,16 @@ def record_results(competition: Competition, *, at: datetime) -> None:
                     person=player.user, question=by_id[gq_id].question, source=ActivityKind.COMPETITION, at=at
                 )
         areas = {gq.question.area_id: gq.question.area for gq in played}
-        for area_id, count in expected.items():
+        # An area where the player only false-started still gets its (negative) row.
+        touched = set(expected) | {area_id for (pid, area_id) in buzz_points if pid == player.pk}
+        for area_id in touched:
+            count = expected.get(area_id, 0)
             record_result(
                 person=player.user,
                 area=areas[area_id],
                 kind=ActivityKind.COMPETITION,
                 activity_id=competition.pk,
-                score_ratio=min(1.0, ratios[area_id] / count),
+                score_ratio=min(1.0, ratios[area_id] / count) if count else 0.0,
                 points=points[area_id] + buzz_points[(player.pk, area_id)],
                 at=at,
                 title=competition.title,
