@@ -304,7 +304,7 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         if self.role == rendering.PLAY:
             self.me = await database_sync_to_async(selectors.player_view)(player_id=self.seat.player_id, state=state)
             html.update(rendering.render_me(self.me))
-        await self.send_json({"type": "state", "html": html, "locked": bool(self.me and self.me.locked)})
+        await self.send_json({"type": "state", "html": html})
         self.schedule_timer(payload["deadline"])
 
     async def broadcast(self):
@@ -331,7 +331,7 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
                 self.me.score, self.me.rank = result["score"], result["rank"]
             self.me.players = event["players"]
             html.update(rendering.render_me(self.me))
-        await self.send_json({"type": "state", "html": html, "locked": bool(self.me and self.me.locked)})
+        await self.send_json({"type": "state", "html": html})
         self.schedule_timer(event["deadline"])
 
     async def game_tally(self, event):

@@ -204,10 +204,6 @@ class PlayerView:
             self.game_question_id = game_question_id
             self.answered, self.wager, self.buzz, self.result = "", None, "", None
 
-    @property
-    def locked(self) -> bool:
-        return bool(self.answered) or self.buzz in ("false_start", "late") or self.result is not None
-
 
 def player_view(*, player_id: int, state: GameState) -> PlayerView:
     player = Player.objects.select_related("user", "team").get(pk=player_id)

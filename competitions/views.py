@@ -150,7 +150,6 @@ def play(request, code: str):
     me = selectors.player_view(player_id=player.pk, state=context["state"])
     context["html"].update(_for_template(rendering.render_me(me)))
     context["player"] = player
-    context["locked"] = me.locked
     return render(request, "competitions/play.html", context)
 
 
