@@ -286,6 +286,8 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
             self.me.wager = ack.wager
         if ack.buzz:
             self.me.buzz = ack.buzz
+        if ack.score is not None:
+            self.me.score = ack.score
         await self.send_json({"type": "ack", "html": rendering.render_me(self.me)})
         if ack.changed:
             await self.broadcast()

@@ -23,6 +23,7 @@ class CompetitionForm(forms.Form):
     team_scoring = forms.ChoiceField(label=_("团队计分"), choices=TeamScoring.choices, initial=TeamScoring.SUM)
     allow_late_join = forms.BooleanField(label=_("允许中途加入"), required=False, initial=True)
     podium_depth = forms.IntegerField(label=_("领奖台名次"), min_value=1, max_value=10, initial=3)
+    scoreboard_size = forms.IntegerField(label=_("大屏排行显示人数"), min_value=3, max_value=30, initial=10)
 
     def clean(self):
         data = super().clean()

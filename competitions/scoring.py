@@ -4,7 +4,7 @@
 2 per earlier consecutive right answer (at most 6) when the round counts streaks.
 抢答: the buzz winner gets + points when right, − penalty when wrong or silent; a false start
 costs the penalty at once. 风险题: ± the wager (10 when none was chosen before the deadline).
-A player's score is the sum over revealed questions plus false starts.
+A player's score is the sum over revealed questions plus false starts (counted at once).
 """
 
 from collections import defaultdict

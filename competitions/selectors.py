@@ -63,6 +63,11 @@ class GameState:
     results: dict[int, dict] = field(default_factory=dict)
 
     @property
+    def top(self) -> list[Row]:
+        """The scoreboard as the big screen shows it: the first N places."""
+        return self.scoreboard[: self.competition.scoreboard_size]
+
+    @property
     def phase(self) -> str:
         return self.current.phase if self.current else ""
 

@@ -50,6 +50,7 @@ def create(request):
                     team_names=form.cleaned_data["team_names"].splitlines(),
                     allow_late_join=form.cleaned_data["allow_late_join"],
                     podium_depth=form.cleaned_data["podium_depth"],
+                    scoreboard_size=form.cleaned_data["scoreboard_size"],
                 ),
                 rounds=specs,
                 at=timezone.now(),

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from quizzes.grading import grade
@@ -31,6 +32,7 @@ class Ack:
     answered: str = ""
     wager: int | None = None
     buzz: str = ""  # "won", "late", "false_start"
+    score: int | None = None  # when the move changed the player's score at once
     changed: bool = False  # the move changed the shared state: broadcast
 
 
@@ -114,13 +116,18 @@ def buzz(*, player_id: int, game_question_id: int, at: datetime) -> Ack:
             )
     except IntegrityError:
         raise Refused(_("本题你已抢过。"), "duplicate") from None
+    score = None
+    if outcome == "false_start":
+        # Public at once (the big screen names false starts), so the penalty shows at once too.
+        Player.objects.filter(pk=player.pk).update(score=F("score") + points)
+        score = player.score + points
     if outcome == "won":
         # The first valid buzz by server receipt: rows are locked, so only one gets here.
         current.buzz_winner = player
         current.phase = Phase.ANSWERING
         current.deadline = at + timedelta(seconds=current.round.seconds)
         current.save()
-    return Ack(game_question_id=current.pk, buzz=outcome, changed=outcome != "late")
+    return Ack(game_question_id=current.pk, buzz=outcome, score=score, changed=outcome != "late")
 
 
 @transaction.atomic

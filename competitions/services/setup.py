@@ -44,6 +44,7 @@ class Settings:
     team_names: list[str] = field(default_factory=list)
     allow_late_join: bool = True
     podium_depth: int = 3
+    scoreboard_size: int = 10
 
 
 def _new_code() -> str:
@@ -68,6 +69,7 @@ def create_competition(*, host, settings: Settings, rounds: list[RoundSpec], at:
         team_scoring=settings.team_scoring,
         allow_late_join=settings.allow_late_join,
         podium_depth=settings.podium_depth,
+        scoreboard_size=settings.scoreboard_size,
         created_at=at,
     )
     if settings.mode == Mode.TEAM and settings.team_source == TeamSource.AD_HOC:

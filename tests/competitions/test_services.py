@@ -108,7 +108,9 @@ def test_buzzer_false_start_first_valid_buzz_and_right_answer():
     started(game)
     services.open_question(competition_id=game.pk, at=at(0))
     ack = services.buzz(player_id=eager.pk, game_question_id=game.current_id, at=at(1))
-    assert ack.buzz == "false_start"
+    assert ack.buzz == "false_start" and ack.score == -5
+    eager.refresh_from_db()
+    assert eager.score == -5  # the penalty is public at once
     with pytest.raises(Refused):  # out for this question
         services.buzz(player_id=eager.pk, game_question_id=game.current_id, at=at(3))
     services.open_buzzing(competition_id=game.pk, at=at(2))

@@ -42,6 +42,7 @@ def test_a_supervisor_sets_up_a_drill_from_a_rule_draw_and_hand_picked_questions
         "team_scoring": "sum",
         "allow_late_join": "on",
         "podium_depth": 3,
+        "scoreboard_size": 10,
         "round-TOTAL_FORMS": 2,
         "round-INITIAL_FORMS": 0,
         "round-MIN_NUM_FORMS": 1,
