@@ -140,7 +140,7 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         self.seat = seat
         self.role = seat.role
         self.me: selectors.PlayerView | None = None
-        for group in (f"game-{seat.competition_id}-{seat.role}",):
+        for group in (seat.group(seat.role),):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         await self.accept()
@@ -315,9 +315,7 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
             competition_id=self.seat.competition_id, at=timezone.now()
         )
         for role, payload in payloads.items():
-            await self.channel_layer.group_send(
-                f"game-{self.seat.competition_id}-{role}", {"type": "game.state", **payload}
-            )
+            await self.channel_layer.group_send(self.seat.group(role), {"type": "game.state", **payload})
 
     async def game_state(self, event):
         html = dict(event["html"])
@@ -361,7 +359,7 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
 
     async def notify_screens(self, event_type: str):
         for role in (rendering.HOST, rendering.SCREEN):
-            await self.channel_layer.group_send(f"game-{self.seat.competition_id}-{role}", {"type": event_type})
+            await self.channel_layer.group_send(self.seat.group(role), {"type": event_type})
 
     # --- The server's clock ----------------------------------------------------------------
 

@@ -99,10 +99,6 @@ class Competition(models.Model):
     def is_team(self) -> bool:
         return self.mode == Mode.TEAM
 
-    @property
-    def group(self) -> str:
-        return f"game-{self.pk}"
-
 
 class Round(models.Model):
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="rounds")

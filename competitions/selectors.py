@@ -358,8 +358,14 @@ class Seat:
     """Who a socket is: the host's console or big screen, or one player's phone."""
 
     competition_id: int
+    code: str
     role: str
     player_id: int | None = None
+
+    def group(self, role: str) -> str:
+        """A screen's channel-layer group. Named by the random join code rather than the id,
+        so that games of several databases sharing one Redis (test runs) never cross."""
+        return f"game-{self.code}-{role}"
 
 
 def seat_for(*, user, code: str, role: str) -> Seat | None:
@@ -367,6 +373,6 @@ def seat_for(*, user, code: str, role: str) -> Seat | None:
     if competition is None:
         return None
     if role in ("host", "screen"):
-        return Seat(competition.pk, role) if is_host(user, competition) else None
+        return Seat(competition.pk, competition.code, role) if is_host(user, competition) else None
     player = Player.objects.filter(competition=competition, user=user, removed_at=None).first()
-    return Seat(competition.pk, role, player.pk) if player else None
+    return Seat(competition.pk, competition.code, role, player.pk) if player else None

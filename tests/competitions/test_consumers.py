@@ -276,7 +276,7 @@ async def test_groups_are_left_on_disconnect():
     phone, _ = await open_socket(player.user, game.code, "play")
     await phone.receive_json_from()
     layer = get_channel_layer()
-    group = f"game-{game.pk}-play"
+    group = f"game-{game.code}-play"
     assert len(layer.groups.get(group, {})) == 1
     await phone.disconnect()
     assert len(layer.groups.get(group, {})) == 0
