@@ -11,7 +11,7 @@ import asyncio
 import json
 import random
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
 
 from channels.db import database_sync_to_async
@@ -81,7 +81,7 @@ def parse(schema: type, content: dict):
     values = {}
     for spec in fields(schema):
         if spec.name not in content:
-            if spec.default is spec.default_factory is None:
+            if spec.default is MISSING and spec.default_factory is MISSING:
                 raise Invalid(spec.name)
             continue
         value = content[spec.name]
@@ -96,10 +96,7 @@ def parse(schema: type, content: dict):
         ):
             raise Invalid(spec.name)
         values[spec.name] = value
-    try:
-        return schema(**values)
-    except TypeError as error:
-        raise Invalid(str(error)) from None
+    return schema(**values)
 
 
 # --- The game socket ---------------------------------------------------------------------

@@ -121,3 +121,17 @@ def test_index_lists_my_drills(client, staff):
     assert "窗口大练兵" in page and "新建大练兵" in page
     client.force_login(staff)
     assert "新建大练兵" not in client.get(reverse("competitions:index")).content.decode()
+
+
+def test_the_big_screen_shows_the_team_board_in_team_mode(client):
+    from django.utils import timezone
+
+    from competitions import services
+    from tests.conftest import make_team
+
+    game = make_game(mode="team", team_source="accounts", team_scoring="average")
+    join_players(game, 2, team=make_team(name="综合受理一组"))
+    services.start(competition_id=game.pk, at=timezone.now())
+    client.force_login(game.host)
+    page = client.get(reverse("competitions:screen", args=[game.code])).content.decode()
+    assert 'data-testid="team-board"' in page and "综合受理一组" in page and "平均分" in page
