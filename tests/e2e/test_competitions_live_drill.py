@@ -84,6 +84,7 @@ def test_a_supervisor_runs_a_live_drill_for_three_phones(new_context, center):
         phone.get_by_test_id(f"answer-{label}").click()
         expect(phone.get_by_test_id("my-status")).to_contain_text("已提交")
     screenshot(zhang, "competitions-phone-answered")
+    screenshot(console, "competitions-host-question")
     host_clicks("揭晓答案")
     expect(zhang.get_by_test_id("my-status")).to_contain_text("回答正确")
     expect(wang.get_by_test_id("my-status")).to_contain_text("回答错误")
