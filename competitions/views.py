@@ -1,7 +1,183 @@
-"""Views for live skills drills over WebSockets."""
+"""Pages of a live drill: set up, join, the three screens, and the report afterwards.
 
-from django.shortcuts import render
+The three screens render the current state on the server at once; the socket then keeps it
+current. Every page checks who may see it: a guessed code or id gives 404.
+"""
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from accounts.permissions import can_run_drills, role_required
+
+from . import rendering, selectors, services
+from .forms import DEFAULT_ROUNDS, CompetitionForm, JoinForm, RoundForm, RoundFormSet
+from .models import Competition, Player, Status
 
 
 def index(request):
-    return render(request, "competitions/index.html")
+    competitions = selectors.competitions_for(request.user)[:30]
+    return render(
+        request,
+        "competitions/index.html",
+        {"competitions": competitions, "join_form": JoinForm(), "can_run": can_run_drills(request.user)},
+    )
+
+
+@role_required(Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def create(request):
+    form = CompetitionForm(request.POST or None)
+    rounds = RoundFormSet(request.POST or None, prefix="round", initial=None if request.POST else DEFAULT_ROUNDS)
+    if request.method == "POST" and form.is_valid() and rounds.is_valid():
+        specs = _round_specs(rounds)
+        try:
+            competition = services.create_competition(
+                host=request.user,
+                settings=services.Settings(
+                    title=form.cleaned_data["title"],
+                    mode=form.cleaned_data["mode"],
+                    team_source=form.cleaned_data["team_source"],
+                    team_scoring=form.cleaned_data["team_scoring"],
+                    team_names=form.cleaned_data["team_names"].splitlines(),
+                    allow_late_join=form.cleaned_data["allow_late_join"],
+                    podium_depth=form.cleaned_data["podium_depth"],
+                    scoreboard_size=form.cleaned_data["scoreboard_size"],
+                ),
+                rounds=specs,
+                at=timezone.now(),
+            )
+        except services.Refused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            return redirect("competitions:host", code=competition.code)
+    return render(request, "competitions/create.html", {"form": form, "rounds": rounds})
+
+
+def _round_specs(rounds) -> list[services.RoundSpec]:
+    specs, used = [], set()
+    for data in rounds.cleaned_data:
+        if not data or not data.get("enabled"):
+            continue
+        if data["source"] == RoundForm.SOURCE_PICK:
+            ids = [question.pk for question in data["questions"] if question.pk not in used]
+        else:
+            ids = selectors.draw_questions(
+                count=data["count"],
+                area_ids=[data["area"].pk] if data.get("area") else None,
+                kinds=[data["question_kind"]] if data.get("question_kind") else None,
+                min_difficulty=min(data["min_difficulty"], data["max_difficulty"]),
+                max_difficulty=max(data["min_difficulty"], data["max_difficulty"]),
+                exclude_ids=used,
+            )
+        used.update(ids)
+        specs.append(
+            services.RoundSpec(
+                kind=data["kind"],
+                question_ids=ids,
+                seconds=data["seconds"],
+                points=data["points"],
+                penalty=data["penalty"],
+                speed_bonus=data["speed_bonus"],
+                streak_bonus=data["streak_bonus"],
+            )
+        )
+    return specs
+
+
+@require_http_methods(["GET", "POST"])
+def join(request):
+    form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.join(code=form.cleaned_data["code"], user=request.user, at=timezone.now())
+        except services.Refused as refusal:
+            form.add_error("code", refusal.message)
+        else:
+            return redirect("competitions:play", code=form.cleaned_data["code"])
+    return render(request, "competitions/join.html", {"form": form})
+
+
+def _hosted(request, code: str) -> Competition:
+    competition = get_object_or_404(Competition.objects.select_related("host"), code=code)
+    if not selectors.is_host(request.user, competition):
+        raise Http404
+    return competition
+
+
+def _screen_context(competition: Competition, role: str) -> dict:
+    state = selectors.game_state(competition_id=competition.pk, at=timezone.now())
+    html = rendering.render_role(state, role)
+    if role in (rendering.HOST, rendering.SCREEN):
+        html.update(rendering.render_tally(state))
+    return {"competition": competition, "html": _for_template(html), "state": state}
+
+
+def _for_template(html: dict[str, str]) -> dict[str, str]:
+    """Fragments we rendered ourselves, keyed so a template can say {{ html.play_stage }}."""
+    return {element_id.replace("-", "_"): mark_safe(fragment) for element_id, fragment in html.items()}  # noqa: S308
+
+
+def host(request, code: str):
+    competition = _hosted(request, code)
+    context = _screen_context(competition, rendering.HOST)
+    context["join_url"] = request.build_absolute_uri(reverse("competitions:join") + f"?code={code}")
+    return render(request, "competitions/host.html", context)
+
+
+def screen(request, code: str):
+    competition = _hosted(request, code)
+    context = _screen_context(competition, rendering.SCREEN)
+    context["join_url"] = request.build_absolute_uri(reverse("competitions:join"))
+    return render(request, "competitions/screen.html", context)
+
+
+def play(request, code: str):
+    competition = get_object_or_404(Competition, code=code)
+    player = Player.objects.filter(competition=competition, user=request.user).first()
+    if player is None or player.removed_at:
+        if player is not None:
+            messages.error(request, _("你已被主持人移出本场比赛。"))
+        return redirect(reverse("competitions:join") + f"?code={code}")
+    context = _screen_context(competition, rendering.PLAY)
+    me = selectors.player_view(player_id=player.pk, state=context["state"])
+    context["html"].update(_for_template(rendering.render_me(me)))
+    context["player"] = player
+    return render(request, "competitions/play.html", context)
+
+
+def qr_svg(request, code: str):
+    """The join link as a QR code, drawn on the server (no CDN, no script)."""
+    competition = get_object_or_404(Competition, code=code)
+    url = request.build_absolute_uri(reverse("competitions:join") + f"?code={competition.code}")
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
+    response = HttpResponse(image.to_string(encoding="unicode"), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def results(request, pk: int):
+    competition = get_object_or_404(Competition.objects.select_related("host"), pk=pk)
+    if not selectors.can_view_results(request.user, competition):
+        raise Http404
+    state = selectors.game_state(competition_id=competition.pk, at=timezone.now())
+    report = selectors.question_report(competition)
+    return render(
+        request,
+        "competitions/results.html",
+        {
+            "competition": competition,
+            "state": state,
+            "report": report,
+            "hard_points": [item for item in report if item.is_hard],
+            "finished": competition.status == Status.FINISHED,
+        },
+    )

@@ -206,6 +206,8 @@ DEMO_LOADERS = [
     "competitions.demo.load",
     "leaderboard.demo.load",
 ]
+# The apps whose models content admins (role admin) may edit in the Django admin.
+CONTENT_APP_LABELS = frozenset({"training", "quizzes", "simulations"})
 DEMO_PASSWORD = os.environ.get("LIANBING_DEMO_PASSWORD", "lianbing2026")
 
 LOGGING = {

@@ -38,14 +38,38 @@ def correct_labels(question: Question) -> set[str]:
 
 
 def grade(question: Question, *, labels: Iterable[str] = (), text: str = "") -> Grade:
-    if question.kind == QuestionKind.FILL_BLANK:
-        accepted = {normalize_answer(a) for a in question.accepted_answers}
+    return _grade(question.kind, correct_labels(question), question.accepted_answers, labels=labels, text=text)
+
+
+def grade_snapshot(snapshot: dict, *, labels: Iterable[str] = (), text: str = "") -> Grade:
+    """Grade against the question as it was asked (an AttemptItem snapshot), not as it is now."""
+    right = {option["label"] for option in snapshot.get("options", []) if option["is_correct"]}
+    return _grade(snapshot["kind"], right, snapshot.get("accepted_answers", []), labels=labels, text=text)
+
+
+def snapshot_of(question: Question) -> dict:
+    """What an attempt keeps of a question: enough to show and grade it after the bank changes."""
+    return {
+        "kind": question.kind,
+        "stem": question.stem,
+        "options": [
+            {"label": option.label, "text": option.text, "is_correct": option.is_correct}
+            for option in question.options.all()
+        ],
+        "accepted_answers": list(question.accepted_answers),
+        "explanation": question.explanation,
+        "source": question.source,
+    }
+
+
+def _grade(kind: str, right: set[str], accepted: Iterable[str], *, labels: Iterable[str], text: str) -> Grade:
+    if kind == QuestionKind.FILL_BLANK:
+        normalized = {normalize_answer(a) for a in accepted}
         given = normalize_answer(text)
-        return Grade(1.0 if given and given in accepted else 0.0)
+        return Grade(1.0 if given and given in normalized else 0.0)
     chosen = {label.strip().upper() for label in labels if label and label.strip()}
-    right = correct_labels(question)
     if chosen == right:
         return Grade(1.0)
-    if question.kind == QuestionKind.MULTIPLE and chosen and chosen < right:
+    if kind == QuestionKind.MULTIPLE and chosen and chosen < right:
         return Grade(PARTIAL_CREDIT)
     return Grade(0.0)

@@ -95,8 +95,15 @@ def test_unknown_page_uses_product_404(client, staff):
     assert "页面不存在" in response.content.decode()
 
 
-def test_admin_site_closed_to_staff(client, staff, content_admin):
-    client.force_login(staff)
-    assert client.get("/admin/").status_code == 302
+def test_admin_site_closed_to_staff(client, staff, supervisor):
+    for person in (staff, supervisor):
+        client.force_login(person)
+        assert client.get("/admin/").status_code == 302
+
+
+def test_content_admin_edits_content_apps_but_not_people(client, content_admin):
     client.force_login(content_admin)
-    assert client.get("/admin/").status_code in (200, 403)  # is_staff; model perms come from groups
+    assert client.get("/admin/training/businessarea/").status_code == 200
+    assert client.get("/admin/quizzes/question/add/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 403
+    assert client.get("/admin/leaderboard/ledgerentry/").status_code == 403

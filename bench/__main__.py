@@ -1,0 +1,12 @@
+"""Run every benchmark in bench/ (each writes its own section of docs/benchmarks.md)."""
+
+import importlib
+import sys
+
+BENCHMARKS = ["bench.server_choice"]
+
+if __name__ == "__main__":
+    chosen = sys.argv[1:] or BENCHMARKS
+    for name in chosen:
+        print(f"== {name}")
+        importlib.import_module(name if name.startswith("bench.") else f"bench.{name}").main()

@@ -1,0 +1,90 @@
+"""Forms for setting up a drill and joining one."""
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.models import Question, QuestionKind
+from training.models import BusinessArea
+
+from .models import Mode, RoundKind, TeamScoring, TeamSource
+
+
+class CompetitionForm(forms.Form):
+    title = forms.CharField(label=_("名称"), max_length=100, initial=_("业务技能大练兵"))
+    mode = forms.ChoiceField(label=_("赛制"), choices=Mode.choices, initial=Mode.INDIVIDUAL)
+    team_source = forms.ChoiceField(label=_("队伍来源"), choices=TeamSource.choices, initial=TeamSource.ACCOUNTS)
+    team_names = forms.CharField(
+        label=_("临时分队队名"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("临时分队时填写，每行一个；选手加入时自动分到人数最少的队。"),
+    )
+    team_scoring = forms.ChoiceField(label=_("团队计分"), choices=TeamScoring.choices, initial=TeamScoring.SUM)
+    allow_late_join = forms.BooleanField(label=_("允许中途加入"), required=False, initial=True)
+    podium_depth = forms.IntegerField(label=_("领奖台名次"), min_value=1, max_value=10, initial=3)
+    scoreboard_size = forms.IntegerField(label=_("大屏排行显示人数"), min_value=3, max_value=30, initial=10)
+
+    def clean(self):
+        data = super().clean()
+        ad_hoc = data.get("mode") == Mode.TEAM and data.get("team_source") == TeamSource.AD_HOC
+        if ad_hoc and len([n for n in (data.get("team_names") or "").splitlines() if n.strip()]) < 2:
+            self.add_error("team_names", _("临时分队至少需要两个队名。"))
+        return data
+
+
+class RoundForm(forms.Form):
+    SOURCE_DRAW, SOURCE_PICK = "draw", "pick"
+
+    enabled = forms.BooleanField(label=_("启用本轮"), required=False, initial=True)
+    kind = forms.ChoiceField(label=_("题型轮"), choices=RoundKind.choices)
+    seconds = forms.IntegerField(label=_("每题限时（秒）"), min_value=5, max_value=180, initial=20)
+    points = forms.IntegerField(label=_("答对得分"), min_value=1, max_value=100, initial=10)
+    penalty = forms.IntegerField(label=_("答错/抢跑扣分"), min_value=0, max_value=100, initial=10)
+    speed_bonus = forms.BooleanField(label=_("速度加分"), required=False, initial=True)
+    streak_bonus = forms.BooleanField(label=_("连对加分"), required=False, initial=False)
+    source = forms.ChoiceField(
+        label=_("出题方式"),
+        choices=[(SOURCE_DRAW, _("按规则从题库抽题")), (SOURCE_PICK, _("手动选题"))],
+        initial=SOURCE_DRAW,
+        widget=forms.RadioSelect,
+    )
+    area = forms.ModelChoiceField(
+        label=_("业务条线"), queryset=BusinessArea.objects.all(), required=False, empty_label=_("全部条线")
+    )
+    question_kind = forms.ChoiceField(
+        label=_("题型"), choices=[("", _("全部题型")), *QuestionKind.choices], required=False
+    )
+    min_difficulty = forms.IntegerField(label=_("最低难度"), min_value=1, max_value=5, initial=1)
+    max_difficulty = forms.IntegerField(label=_("最高难度"), min_value=1, max_value=5, initial=5)
+    count = forms.IntegerField(label=_("题数"), min_value=1, max_value=50, initial=3)
+    questions = forms.ModelMultipleChoiceField(
+        label=_("手动选题"),
+        queryset=Question.objects.filter(is_active=True).select_related("area"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("enabled") and data.get("source") == self.SOURCE_PICK and not data.get("questions"):
+            self.add_error("questions", _("请至少勾选一道题。"))
+        return data
+
+
+RoundFormSet = formset_factory(RoundForm, extra=0, min_num=1, max_num=6)
+
+DEFAULT_ROUNDS = [
+    {"kind": RoundKind.REQUIRED, "seconds": 20, "points": 10, "count": 3, "speed_bonus": True},
+    {"kind": RoundKind.BUZZER, "seconds": 15, "points": 20, "penalty": 10, "count": 2, "speed_bonus": False},
+    {"kind": RoundKind.RISK, "seconds": 20, "points": 10, "count": 1, "speed_bonus": False},
+]
+
+
+class JoinForm(forms.Form):
+    code = forms.RegexField(
+        label=_("加入码"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("请输入 6 位数字。")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 6}),
+    )

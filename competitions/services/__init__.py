@@ -1,0 +1,54 @@
+"""The live game's state machine: every move is a transaction on rows locked for update.
+
+Time is passed in (`at`), and it is always the server's time of receipt. A move that is not
+allowed raises Refused with a message for the person who tried it; nothing is written then.
+setup: create and join; host: the host's moves and the server's clock; play: the players' moves.
+"""
+
+from .base import OPEN_PHASES, WAGER_SECONDS, Refused
+from .host import (
+    advance_overdue,
+    close_question,
+    finish,
+    has_overdue,
+    host_connected,
+    host_disconnected,
+    next_question,
+    open_buzzing,
+    open_question,
+    pause,
+    remove_player,
+    resume,
+    reveal,
+    start,
+)
+from .play import Ack, buzz, place_wager, submit_answer
+from .setup import RoundSpec, Settings, create_competition, join
+
+__all__ = [
+    "OPEN_PHASES",
+    "WAGER_SECONDS",
+    "Ack",
+    "Refused",
+    "RoundSpec",
+    "Settings",
+    "advance_overdue",
+    "buzz",
+    "close_question",
+    "create_competition",
+    "finish",
+    "has_overdue",
+    "host_connected",
+    "host_disconnected",
+    "join",
+    "next_question",
+    "open_buzzing",
+    "open_question",
+    "pause",
+    "place_wager",
+    "remove_player",
+    "resume",
+    "reveal",
+    "start",
+    "submit_answer",
+]

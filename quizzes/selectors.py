@@ -1,0 +1,169 @@
+"""Reads for the question bank, attempts and the 错题本."""
+
+import random
+from datetime import timedelta
+
+from django.db.models import Count, F, Max, Prefetch, Q, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.permissions import can_edit_content
+from training.models import BusinessArea
+
+from .models import (
+    Attempt,
+    AttemptItem,
+    AttemptMode,
+    AttemptStatus,
+    LessonQuestion,
+    MistakeEntry,
+    Option,
+    Question,
+    QuestionReport,
+    Quiz,
+    ReportStatus,
+)
+from .statistics import item_statistics
+
+
+def lesson_check_questions(*, lesson) -> list[Question]:
+    """The active questions linked to a lesson, in their order, options prefetched."""
+    links = (
+        LessonQuestion.objects.filter(lesson=lesson, question__is_active=True)
+        .select_related("question")
+        .prefetch_related(Prefetch("question__options", queryset=Option.objects.order_by("label")))
+        .order_by("sort_order", "id")
+    )
+    return [link.question for link in links]
+
+
+def attempt_or_404(*, person, attempt_id: int, mode: str | None = None) -> Attempt:
+    """A person's own attempt; anyone else's (whatever their role, even a manager's) is not found."""
+    attempts = Attempt.objects.select_related("quiz", "lesson__course__area", "area")
+    if mode:
+        attempts = attempts.filter(mode=mode)
+    return get_object_or_404(attempts, pk=attempt_id, person=person)
+
+
+def attempts_at_quiz(*, person, quiz) -> list[Attempt]:
+    return list(Attempt.objects.filter(person=person, quiz=quiz).order_by("-number"))
+
+
+def mistakes_of(*, person) -> list[MistakeEntry]:
+    """The person's open 错题本, the ones due first."""
+    return list(
+        MistakeEntry.objects.filter(person=person, mastered_at__isnull=True)
+        .select_related("question__area")
+        .order_by(F("due_on").asc(nulls_last=True), "-last_wrong_at")
+    )
+
+
+def draw_questions(
+    *,
+    area,
+    count: int,
+    kind: str | None = None,
+    min_difficulty: int = 1,
+    max_difficulty: int = 5,
+    exclude_ids=(),
+    rng: random.Random | None = None,
+) -> list[Question]:
+    """A random draw of active questions by rule (组卷, live games); fewer when the bank has fewer."""
+    candidates = Question.objects.filter(
+        area=area, is_active=True, difficulty__gte=min_difficulty, difficulty__lte=max_difficulty
+    ).exclude(pk__in=list(exclude_ids))
+    if kind:
+        candidates = candidates.filter(kind=kind)
+    ids = sorted(candidates.values_list("pk", flat=True))
+    chosen = (rng or random.Random()).sample(ids, min(count, len(ids)))
+    by_id = Question.objects.prefetch_related("options").in_bulk(chosen)
+    return [by_id[pk] for pk in chosen]
+
+
+def current_item(items):
+    """The first question of a practice round not answered yet (None when the round is done)."""
+    return next((item for item in items if not item.is_answered), None)
+
+
+def hub_for(*, person, at) -> dict:
+    """Everything the quizzes home shows one person."""
+    today = timezone.localdate(at)
+    quizzes = list(
+        Quiz.objects.filter(is_published=True)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=at))
+        .annotate(question_count=Count("fixed_questions", distinct=True), rule_total=Sum("rules__count"))
+        .order_by("closes_at", "-created_at")
+    )
+    mine = Attempt.objects.filter(person=person, quiz__in=quizzes)
+    open_ids = set(mine.filter(status=AttemptStatus.OPEN).values_list("quiz_id", flat=True))
+    best = dict(
+        mine.exclude(status=AttemptStatus.OPEN).values("quiz_id").annotate(b=Max("score")).values_list("quiz_id", "b")
+    )
+    for quiz in quizzes:
+        quiz.size = quiz.question_count or quiz.rule_total or 0
+        quiz.in_progress = quiz.pk in open_ids
+        quiz.best_score = best.get(quiz.pk)
+    areas = BusinessArea.objects.annotate(
+        question_count=Count("questions", filter=Q(questions__is_active=True))
+    ).filter(question_count__gt=0)
+    book = MistakeEntry.objects.filter(person=person, mastered_at__isnull=True)
+    daily = Attempt.objects.filter(person=person, mode=AttemptMode.DAILY, day=today).first()
+    return {
+        "quizzes": quizzes,
+        "areas": areas,
+        "mistake_count": book.count(),
+        "mistake_due": book.filter(due_on__lte=today).count(),
+        "daily": daily,
+        "streak": daily_streak(person=person, today=today),
+        "recent": Attempt.objects.filter(person=person).exclude(status=AttemptStatus.OPEN)[:5],
+        "can_manage": can_edit_content(person),
+    }
+
+
+def daily_streak(*, person, today) -> int:
+    """Days in a row with a finished 每日一练, up to today (or yesterday, when today's is not done yet)."""
+    days = set(
+        Attempt.objects.filter(person=person, mode=AttemptMode.DAILY, status=AttemptStatus.SUBMITTED).values_list(
+            "day", flat=True
+        )
+    )
+    day = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def question_statistics() -> list[dict]:
+    """Every answered question with its item analysis and open 纠错 reports, the flagged ones first."""
+    rows = (
+        AttemptItem.objects.filter(
+            question__isnull=False,
+            ratio__isnull=False,
+            answered_at__isnull=False,
+            attempt__max_score__gt=0,
+        )
+        .exclude(attempt__status=AttemptStatus.OPEN)
+        .annotate(total=F("attempt__score") / F("attempt__max_score"))
+        .values_list("question_id", "ratio", "total")
+    )
+    stats = item_statistics(rows)
+    questions = Question.objects.select_related("area").in_bulk(list(stats))
+    reports = dict(
+        QuestionReport.objects.filter(status=ReportStatus.OPEN, question_id__in=list(stats))
+        .values("question_id")
+        .annotate(n=Count("id"))
+        .values_list("question_id", "n")
+    )
+    table = [
+        {"question": questions[pk], "stats": item, "open_reports": reports.get(pk, 0)}
+        for pk, item in stats.items()
+        if pk in questions
+    ]
+    table.sort(key=lambda row: (not row["stats"].flags, -row["open_reports"], row["stats"].facility))
+    return table
+
+
+def open_reports():
+    return QuestionReport.objects.filter(status=ReportStatus.OPEN).select_related("question__area", "reporter")

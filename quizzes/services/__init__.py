@@ -1,0 +1,19 @@
+"""Writes for the question bank, attempts and the 错题本, one module per job.
+
+Other apps import from here: record_mistake / record_outcome (every activity's wrong answers),
+draw_questions (a rule-based draw for live games).
+"""
+
+from .attempts import AttemptClosed, answer_now, finalize
+from .lesson_check import check_lesson
+from .mistakes import record_correct, record_mistake, record_outcome
+
+__all__ = [
+    "AttemptClosed",
+    "answer_now",
+    "check_lesson",
+    "finalize",
+    "record_correct",
+    "record_mistake",
+    "record_outcome",
+]

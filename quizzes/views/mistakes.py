@@ -1,0 +1,44 @@
+"""The 错题本 and the 纠错 button."""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..models import AttemptItem
+from ..presenters import reviewed_item
+from ..selectors import mistakes_of
+from ..services.reports import report_question as file_report
+
+
+def mistakes(request):
+    today = timezone.localdate()
+    entries = mistakes_of(person=request.user)
+    due = [entry for entry in entries if entry.due_on and entry.due_on <= today]
+    return render(request, "quizzes/mistakes.html", {"entries": entries, "due_count": len(due)})
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("哪里有误？"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": gettext_lazy("例如：答案与现行政策不符，依据是……")}),
+    )
+
+
+def report_question(request, item_id: int):
+    """Only after answering: the item must be the person's own and already answered."""
+    item = get_object_or_404(
+        AttemptItem.objects.select_related("attempt"), pk=item_id, attempt__person=request.user, question__isnull=False
+    )
+    if not item.is_answered or (item.attempt.is_open and item.ratio is None):
+        raise Http404
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        file_report(item=item, reporter=request.user, text=form.cleaned_data["text"], at=timezone.now())
+        messages.success(request, _("感谢反馈，内容管理员会尽快核实。"))
+        return redirect("quizzes:attempt", item.attempt_id)
+    return render(request, "quizzes/report_question.html", {"form": form, "r": reviewed_item(item)})

@@ -1,0 +1,131 @@
+"""Reads for mock reception: what a person may open, the player's screen, the review."""
+
+import random
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from accounts.models import Role
+from accounts.permissions import people_visible_to
+
+from .models import Choice, Run, RunAnswer, RunStatus, Scenario, ScenarioMistake, Step, StepKind
+
+
+def published_scenarios() -> QuerySet[Scenario]:
+    return Scenario.objects.filter(is_published=True).select_related("area")
+
+
+def scenario_cards(*, person) -> list[dict]:
+    """Each published scenario with the person's best score, attempts and any run in progress."""
+    stats = {
+        row["scenario"]: row
+        for row in Run.objects.filter(person=person)
+        .exclude(status=RunStatus.ACTIVE)
+        .values("scenario")
+        .annotate(best=Max("final_score"), attempts=Count("pk"), good=Count("pk", filter=Q(rating="good")))
+    }
+    active = dict(Run.objects.filter(person=person, status=RunStatus.ACTIVE).values_list("scenario_id", "pk"))
+    return [
+        {"scenario": s, "stats": stats.get(s.pk), "active_run_id": active.get(s.pk)}
+        for s in published_scenarios().annotate(step_count=Count("steps"))
+    ]
+
+
+def own_run(*, person, run_id: int) -> Run:
+    """A run the person plays: their own and nobody else's (others get DoesNotExist, i.e. 404)."""
+    return Run.objects.select_related("scenario", "scenario__area").get(pk=run_id, person=person)
+
+
+def runs_visible_to(viewer) -> QuerySet[Run]:
+    """Runs whose review the viewer may read: their own and those of the people they may see."""
+    return Run.objects.filter(person__in=people_visible_to(viewer)).select_related("scenario", "person")
+
+
+def may_score_rubric(viewer, run: Run) -> bool:
+    if viewer.pk == run.person_id:
+        return False
+    if not (viewer.is_superuser or viewer.role in (Role.SUPERVISOR, Role.MANAGER)):
+        return False
+    return people_visible_to(viewer).filter(pk=run.person_id).exists()
+
+
+def runs_awaiting_rubric(viewer) -> QuerySet[Run]:
+    if not (viewer.is_superuser or viewer.role in (Role.SUPERVISOR, Role.MANAGER)):
+        return Run.objects.none()
+    return (
+        runs_visible_to(viewer)
+        .exclude(person=viewer)
+        .filter(live=True, rubric_at__isnull=True, scenario__rubric_weight__gt=0)
+        .order_by("status", "-started_at")
+    )
+
+
+def recent_runs(*, person, limit: int = 5) -> QuerySet[Run]:
+    return Run.objects.filter(person=person).exclude(status=RunStatus.ACTIVE).select_related("scenario")[:limit]
+
+
+@dataclass(frozen=True)
+class StepScreen:
+    step: Step
+    choices: list[Choice]  # talk steps only, in a per-run shuffled order (the ideal is not always first)
+    items: list[dict]  # materials: key and label only, never the need
+    fields: list[dict]  # form: key, label, options, never the answer
+
+
+def step_screen(step: Step, *, seed: int) -> StepScreen:
+    """What the clerk sees of a step: nothing that gives the answer away."""
+    choices: list[Choice] = []
+    if step.kind == StepKind.TALK:
+        choices = [c for c in step.choices.all() if not c.is_timeout]
+        random.Random(seed).shuffle(choices)
+    items = [{"key": i["key"], "label": i["label"]} for i in step.config.get("items", [])]
+    fields = [{"key": f["key"], "label": f["label"], "options": f["options"]} for f in step.config.get("fields", [])]
+    return StepScreen(step=step, choices=choices, items=items, fields=fields)
+
+
+def transcript(run: Run) -> list[RunAnswer]:
+    return list(run.answers.all())
+
+
+def review(run: Run) -> dict:
+    """The path taken beside the ideal path, with each choice's feedback, policy point and time."""
+    answers = list(run.answers.all())
+    steps = {s.key: s for s in run.scenario.steps.prefetch_related("choices")}
+    ideal = []
+    for node in run.scenario.ideal_path:
+        step = steps.get(node["step"])
+        if step is None:
+            continue
+        choice = next((c for c in step.choices.all() if c.key == node["choice"]), None)
+        ideal.append({"step": step, "choice": choice})
+    return {
+        "answers": answers,
+        "ideal": ideal,
+        "ideal_count": sum(1 for a in answers if a.is_ideal),
+        "total_seconds": (run.finished_at - run.started_at).total_seconds() if run.finished_at else None,
+    }
+
+
+def mistakes_of(*, person) -> QuerySet[ScenarioMistake]:
+    return ScenarioMistake.objects.filter(person=person).select_related("step", "step__scenario")
+
+
+def open_mistakes_count(*, person) -> int:
+    return ScenarioMistake.objects.filter(person=person, mastered_at__isnull=True).count()
+
+
+def outline(scenario: Scenario) -> list[dict]:
+    """The graph as an outline for the admin: each step with its choices and where they lead."""
+    ideal = {(n["step"], n["choice"]) for n in scenario.ideal_path}
+    ideal_steps = {n["step"] for n in scenario.ideal_path}
+    rows = []
+    for step in scenario.steps.prefetch_related("choices__next_step", "choices__branch_step"):
+        rows.append(
+            {
+                "step": step,
+                "on_ideal_path": step.key in ideal_steps,
+                "is_start": step.key == scenario.start_key,
+                "choices": [{"choice": c, "ideal": (step.key, c.key) in ideal} for c in step.choices.all()],
+            }
+        )
+    return rows

@@ -1,0 +1,310 @@
+"""The live game's rules, told through the services with the server's clock passed in."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from accounts.models import Role
+from competitions import services
+from competitions.models import Answer, Competition, Mode, Phase, Player, RoundKind, Status, TeamScoring, TeamSource
+from competitions.selectors import game_state
+from competitions.services import Refused
+from leaderboard.models import LedgerEntry
+from quizzes.models import MistakeEntry
+from tests.competitions.factories import join_players, make_game
+from tests.conftest import make_area, make_team, make_user
+from tests.quizzes.factories import make_question
+
+pytestmark = pytest.mark.django_db
+T0 = timezone.now()
+
+
+def at(seconds: float):
+    return T0 + timedelta(seconds=seconds)
+
+
+def started(game, seconds=0):
+    services.start(competition_id=game.pk, at=at(seconds))
+    game.refresh_from_db()
+    return game
+
+
+def answer(player, game, labels="A", seconds=1, text=""):
+    game.refresh_from_db()
+    return services.submit_answer(
+        player_id=player.pk, game_question_id=game.current_id, labels=list(labels), text=text, at=at(seconds)
+    )
+
+
+def test_required_round_scores_right_answers_with_speed_points_from_server_time():
+    game = make_game(speed_bonus=True, seconds=20)
+    fast, slow, wrong = join_players(game, 3)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    answer(fast, game, "A", seconds=2)  # 18 of 20 seconds left
+    answer(slow, game, "A", seconds=16)  # 4 left
+    answer(wrong, game, "B", seconds=1)  # everyone answered: the question closes by itself
+    game.refresh_from_db()
+    assert game.current.phase == Phase.CLOSED
+    services.reveal(competition_id=game.pk, at=at(21))
+    scores = dict(Player.objects.values_list("pk", "score"))
+    assert scores[fast.pk] == 10 + 5 * 18 // 20 == 14
+    assert scores[slow.pk] == 10 + 1
+    assert scores[wrong.pk] == 0
+
+
+def test_answers_after_the_deadline_for_another_question_or_twice_are_refused():
+    game = make_game(seconds=10)
+    first, second = join_players(game, 2)
+    started(game)
+    with pytest.raises(Refused) as not_open:
+        answer(first, game, seconds=1)  # shown as pending, not opened yet
+    assert not_open.value.code == "not_open"
+    services.open_question(competition_id=game.pk, at=at(0))
+    answer(first, game, "A", seconds=3)
+    with pytest.raises(Refused) as twice:
+        answer(first, game, "B", seconds=4)
+    assert twice.value.code == "duplicate"
+    with pytest.raises(Refused) as late:
+        answer(second, game, "A", seconds=10)
+    assert late.value.code == "too_late"
+    other = game.questions.exclude(pk=game.current_id).get()
+    with pytest.raises(Refused):
+        services.submit_answer(player_id=second.pk, game_question_id=other.pk, labels=["A"], text="", at=at(5))
+    assert Answer.objects.count() == 1
+    assert Answer.objects.get().labels == "A"
+
+
+def test_one_answer_per_player_and_question_is_a_database_constraint():
+    game = make_game()
+    (player,) = join_players(game, 1)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    row = {"game_question_id": game.current_id, "player": player, "received_at": at(1), "ratio": 1}
+    Answer.objects.create(**row)
+    with pytest.raises(IntegrityError):
+        Answer.objects.create(**row)
+
+
+def test_the_server_closes_a_question_at_its_deadline_and_not_before():
+    game = make_game(seconds=10)
+    join_players(game, 2)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    assert not services.has_overdue(competition_id=game.pk, at=at(9))
+    assert not services.advance_overdue(competition_id=game.pk, at=at(9))
+    assert services.has_overdue(competition_id=game.pk, at=at(10))
+    assert services.advance_overdue(competition_id=game.pk, at=at(10))
+    assert not services.advance_overdue(competition_id=game.pk, at=at(11))  # a second timer finds nothing
+    game.refresh_from_db()
+    assert game.current.phase == Phase.CLOSED
+
+
+def test_buzzer_false_start_first_valid_buzz_and_right_answer():
+    game = make_game(rounds=[(RoundKind.BUZZER, [make_question()])], seconds=10)
+    eager, quick, slow = join_players(game, 3)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    ack = services.buzz(player_id=eager.pk, game_question_id=game.current_id, at=at(1))
+    assert ack.buzz == "false_start" and ack.score == -5
+    eager.refresh_from_db()
+    assert eager.score == -5  # the penalty is public at once
+    with pytest.raises(Refused):  # out for this question
+        services.buzz(player_id=eager.pk, game_question_id=game.current_id, at=at(3))
+    services.open_buzzing(competition_id=game.pk, at=at(2))
+    assert services.buzz(player_id=quick.pk, game_question_id=game.current_id, at=at(3)).buzz == "won"
+    assert services.buzz(player_id=slow.pk, game_question_id=game.current_id, at=at(3.1)).buzz == "late"
+    with pytest.raises(Refused):
+        answer(slow, game, "A", seconds=4)
+    answer(quick, game, "A", seconds=5)
+    game.refresh_from_db()
+    assert game.current.phase == Phase.CLOSED
+    services.reveal(competition_id=game.pk, at=at(6))
+    scores = dict(Player.objects.values_list("pk", "score"))
+    assert scores == {eager.pk: -5, quick.pk: 10, slow.pk: 0}
+
+
+def test_buzzer_wrong_answer_costs_the_penalty_and_nobody_buzzing_passes_the_question():
+    game = make_game(rounds=[(RoundKind.BUZZER, [make_question(), make_question()])], seconds=10)
+    (player,) = join_players(game, 1)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    services.open_buzzing(competition_id=game.pk, at=at(1))
+    services.buzz(player_id=player.pk, game_question_id=game.current_id, at=at(2))
+    answer(player, game, "C", seconds=3)
+    services.reveal(competition_id=game.pk, at=at(4))
+    services.next_question(competition_id=game.pk, at=at(5))
+    services.open_question(competition_id=game.pk, at=at(5))
+    services.open_buzzing(competition_id=game.pk, at=at(6))
+    assert services.advance_overdue(competition_id=game.pk, at=at(16))
+    state = game_state(competition_id=game.pk, at=at(16))
+    assert state.phase == Phase.CLOSED and not state.buzz_winner
+    services.reveal(competition_id=game.pk, at=at(17))
+    player.refresh_from_db()
+    assert player.score == -5
+
+
+def test_risk_question_wagers_before_the_question_and_wins_or_loses_them():
+    game = make_game(rounds=[(RoundKind.RISK, [make_question()])], seconds=10)
+    bold, careful, silent = join_players(game, 3)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    state = game_state(competition_id=game.pk, at=at(0))
+    assert state.phase == Phase.WAGER
+    services.place_wager(player_id=bold.pk, game_question_id=game.current_id, amount=30, at=at(1))
+    services.place_wager(player_id=careful.pk, game_question_id=game.current_id, amount=20, at=at(1))
+    with pytest.raises(Refused):
+        services.place_wager(player_id=silent.pk, game_question_id=game.current_id, amount=25, at=at(1))
+    # The wager time runs out: the server shows the question; wagers are closed now.
+    assert services.advance_overdue(competition_id=game.pk, at=at(services.WAGER_SECONDS))
+    with pytest.raises(Refused):
+        services.place_wager(player_id=silent.pk, game_question_id=game.current_id, amount=10, at=at(16))
+    answer(bold, game, "A", seconds=16)
+    answer(careful, game, "B", seconds=16)
+    answer(silent, game, "A", seconds=17)
+    services.reveal(competition_id=game.pk, at=at(30))
+    scores = dict(Player.objects.values_list("pk", "score"))
+    assert scores == {bold.pk: 30, careful.pk: -20, silent.pk: 10}
+
+
+def test_pause_freezes_the_time_left_and_resume_gives_it_back():
+    game = make_game(seconds=20)
+    (player,) = join_players(game, 1)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    services.pause(competition_id=game.pk, at=at(5))
+    with pytest.raises(Refused) as paused:
+        answer(player, game, "A", seconds=6)
+    assert paused.value.code == "paused"
+    assert not services.advance_overdue(competition_id=game.pk, at=at(500))
+    services.resume(competition_id=game.pk, at=at(100))
+    game.refresh_from_db()
+    assert game.current.deadline == at(115)
+
+
+def test_the_hosts_last_socket_leaving_pauses_the_game():
+    game = started(make_game())
+    services.host_connected(competition_id=game.pk)
+    services.host_connected(competition_id=game.pk)
+    assert not services.host_disconnected(competition_id=game.pk, at=at(1))
+    assert services.host_disconnected(competition_id=game.pk, at=at(2))
+    game.refresh_from_db()
+    assert game.status == Status.PAUSED and game.pause_reason == "host_left"
+
+
+def test_a_player_who_comes_back_is_the_same_player_with_the_same_score():
+    game = make_game()
+    (player,) = join_players(game, 1)
+    Player.objects.filter(pk=player.pk).update(score=42)
+    again = services.join(code=game.code, user=player.user, at=at(100))
+    assert again.pk == player.pk and again.score == 42
+
+
+def test_late_joining_follows_the_setting_and_removed_players_stay_out():
+    strict = started(make_game(allow_late_join=False))
+    with pytest.raises(Refused):
+        services.join(code=strict.code, user=make_user(), at=at(1))
+    open_game = started(make_game(allow_late_join=True))
+    (player,) = join_players(open_game, 1)
+    services.remove_player(competition_id=open_game.pk, player_id=player.pk, at=at(2))
+    with pytest.raises(Refused):
+        services.join(code=open_game.code, user=player.user, at=at(3))
+    with pytest.raises(Refused):
+        services.join(code="000000", user=make_user(), at=at(3))
+
+
+def test_team_mode_from_account_teams_and_ad_hoc_teams_dealt_evenly():
+    blue, red = make_team(name="一班"), make_team(name="二班")
+    game = make_game(mode=Mode.TEAM, team_source=TeamSource.ACCOUNTS, team_scoring=TeamScoring.AVERAGE)
+    a, b = join_players(game, 2, team=blue)
+    (c,) = join_players(game, 1, team=red)
+    assert {a.team.name, c.team.name} == {"一班", "二班"} and a.team_id == b.team_id
+    Player.objects.filter(pk=a.pk).update(score=10)
+    Player.objects.filter(pk=b.pk).update(score=20)
+    Player.objects.filter(pk=c.pk).update(score=12)
+    teams = game_state(competition_id=game.pk, at=at(0)).teams
+    assert [(row.name, row.score) for row in teams] == [("一班", 15), ("二班", 12)]
+
+    ad_hoc = make_game(mode=Mode.TEAM, team_source=TeamSource.AD_HOC, team_names=["猛虎队", "雄鹰队"])
+    players = join_players(ad_hoc, 4)
+    sizes = sorted(Player.objects.filter(pk__in=[p.pk for p in players]).values_list("team__name", flat=True))
+    assert sizes == ["猛虎队", "猛虎队", "雄鹰队", "雄鹰队"]
+
+
+def test_finishing_writes_the_ledger_once_per_player_and_area_and_fills_the_mistake_book():
+    social, medical = make_area("社会保障"), make_area("医疗保障")
+    q1, q2 = make_question(social), make_question(medical)
+    game = make_game(rounds=[(RoundKind.REQUIRED, [q1, q2])])
+    right, wrong = join_players(game, 2)
+    started(game)
+    for number in range(2):
+        services.open_question(competition_id=game.pk, at=at(10 * number))
+        answer(right, game, "A", seconds=10 * number + 1)
+        answer(wrong, game, "B", seconds=10 * number + 1)
+        services.reveal(competition_id=game.pk, at=at(10 * number + 2))
+        if number == 0:
+            services.next_question(competition_id=game.pk, at=at(3))
+    assert services.finish(competition_id=game.pk, at=at(30))
+    assert not services.finish(competition_id=game.pk, at=at(31))  # a second click writes nothing
+    rows = LedgerEntry.objects.filter(activity_kind="competition", activity_id=str(game.pk))
+    assert rows.count() == 4
+    assert {(r.person_id, r.area_id, r.score_ratio, r.points) for r in rows} == {
+        (right.user_id, social.pk, 1.0, 10),
+        (right.user_id, medical.pk, 1.0, 10),
+        (wrong.user_id, social.pk, 0.0, 0),
+        (wrong.user_id, medical.pk, 0.0, 0),
+    }
+    assert set(MistakeEntry.objects.values_list("person_id", "question_id")) == {
+        (wrong.user_id, q1.pk),
+        (wrong.user_id, q2.pk),
+    }
+    game.refresh_from_db()
+    assert game.status == Status.FINISHED
+    assert [row.name for row in game_state(competition_id=game.pk, at=at(31)).podium][0] == right.user.display_name
+
+
+def test_correct_answers_are_not_in_the_state_until_revealed():
+    game = make_game()
+    join_players(game, 1)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    state = game_state(competition_id=game.pk, at=at(1))
+    assert all(option.correct is None for option in state.options) and not state.results
+    services.close_question(competition_id=game.pk, at=at(2))
+    services.reveal(competition_id=game.pk, at=at(3))
+    state = game_state(competition_id=game.pk, at=at(4))
+    assert [option.label for option in state.options if option.correct] == ["A"]
+
+
+def test_a_game_needs_questions():
+    with pytest.raises(Refused):
+        make_game(rounds=[(RoundKind.REQUIRED, [])])
+    assert not Competition.objects.exists()
+
+
+def test_streak_bonus_rewards_consecutive_right_answers():
+    game = make_game(rounds=[(RoundKind.REQUIRED, [make_question() for _ in range(3)])], streak_bonus=True)
+    (player,) = join_players(game, 1)
+    started(game)
+    for number in range(3):
+        services.open_question(competition_id=game.pk, at=at(10 * number))
+        answer(player, game, "A", seconds=10 * number + 1)
+        services.reveal(competition_id=game.pk, at=at(10 * number + 2))
+        if number < 2:
+            services.next_question(competition_id=game.pk, at=at(10 * number + 3))
+    player.refresh_from_db()
+    assert player.score == 10 + 12 + 14
+
+
+def test_only_drill_runners_host_and_the_host_role_is_checked_for_results():
+    from competitions.selectors import can_view_results
+
+    supervisor = make_user(Role.SUPERVISOR)
+    game = make_game(host=supervisor)
+    manager = make_user(Role.MANAGER, center=supervisor.center)
+    assert can_view_results(supervisor, game)
+    assert not can_view_results(make_user(Role.STAFF), game)
+    assert not can_view_results(make_user(Role.SUPERVISOR), game)
+    assert can_view_results(manager, game) == (supervisor.center_id is not None)

@@ -1,0 +1,137 @@
+"""Pages: who may set up, host, show, play and read the report; a guessed code or id is a 404."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from competitions.models import Competition, Player, RoundKind, Status
+from tests.competitions.factories import join_players, make_game
+from tests.conftest import make_area, make_user
+from tests.quizzes.factories import make_question
+
+pytestmark = pytest.mark.django_db
+
+
+def round_data(prefix, **values):
+    base = {
+        "enabled": "on",
+        "kind": RoundKind.REQUIRED,
+        "seconds": 20,
+        "points": 10,
+        "penalty": 5,
+        "source": "draw",
+        "min_difficulty": 1,
+        "max_difficulty": 5,
+        "count": 2,
+    }
+    base.update(values)
+    return {f"{prefix}-{key}": value for key, value in base.items() if value is not None}
+
+
+def test_a_supervisor_sets_up_a_drill_from_a_rule_draw_and_hand_picked_questions(client, supervisor):
+    area = make_area("社会保障")
+    drawn = [make_question(area, difficulty=2) for _ in range(3)]
+    make_question(make_area("医疗保障"), difficulty=2)  # another area: not drawn
+    picked = make_question(area)
+    client.force_login(supervisor)
+    assert client.get(reverse("competitions:create")).status_code == 200
+    data = {
+        "title": "一季度大练兵",
+        "mode": "individual",
+        "team_source": "accounts",
+        "team_scoring": "sum",
+        "allow_late_join": "on",
+        "podium_depth": 3,
+        "scoreboard_size": 10,
+        "round-TOTAL_FORMS": 2,
+        "round-INITIAL_FORMS": 0,
+        "round-MIN_NUM_FORMS": 1,
+        "round-MAX_NUM_FORMS": 6,
+        **round_data("round-0", area=area.pk, count=2, max_difficulty=2),
+        **round_data("round-1", kind=RoundKind.BUZZER, source="pick", questions=[picked.pk]),
+    }
+    response = client.post(reverse("competitions:create"), data)
+    competition = Competition.objects.get()
+    assert response.url == reverse("competitions:host", args=[competition.code])
+    first, second = competition.rounds.all()
+    assert first.questions.count() == 2
+    assert set(first.questions.values_list("question_id", flat=True)) <= {q.pk for q in drawn}
+    assert list(second.questions.values_list("question_id", flat=True)) == [picked.pk]
+
+
+def test_staff_cannot_set_up_or_host(client, staff):
+    game = make_game()
+    client.force_login(staff)
+    assert client.get(reverse("competitions:create")).status_code == 403
+    assert client.get(reverse("competitions:host", args=[game.code])).status_code == 404
+    assert client.get(reverse("competitions:screen", args=[game.code])).status_code == 404
+    assert client.get(reverse("competitions:results", args=[game.pk])).status_code == 404
+
+
+def test_joining_by_code_leads_to_the_phone_page(client, staff):
+    game = make_game()
+    client.force_login(staff)
+    page = client.get(reverse("competitions:join") + f"?code={game.code}")
+    assert f'value="{game.code}"' in page.content.decode()
+    response = client.post(reverse("competitions:join"), {"code": game.code})
+    assert response.url == reverse("competitions:play", args=[game.code])
+    assert Player.objects.filter(competition=game, user=staff).exists()
+    play = client.get(response.url)
+    assert "已加入，等待主持人开始" in play.content.decode()
+    wrong = client.post(reverse("competitions:join"), {"code": "000000"})
+    assert "加入码无效" in wrong.content.decode()
+
+
+def test_the_phone_page_sends_a_non_player_to_the_join_page(client, staff):
+    game = make_game()
+    client.force_login(staff)
+    response = client.get(reverse("competitions:play", args=[game.code]))
+    assert response.url == reverse("competitions:join") + f"?code={game.code}"
+
+
+def test_host_pages_and_the_qr_code(client):
+    game = make_game()
+    client.force_login(game.host)
+    console = client.get(reverse("competitions:host", args=[game.code])).content.decode()
+    assert "开始比赛" in console and game.code in console
+    screen = client.get(reverse("competitions:screen", args=[game.code])).content.decode()
+    assert 'class="bigscreen live"' in screen and "qr.svg" in screen
+    qr = client.get(reverse("competitions:qr", args=[game.code]))
+    assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
+
+
+def test_a_finished_drill_is_viewable_by_its_host_and_a_manager_of_the_center(client, center):
+    host = make_user(Role.SUPERVISOR, center=center)
+    game = make_game(host=host)
+    join_players(game, 2, center=center)
+    Competition.objects.filter(pk=game.pk).update(status=Status.FINISHED)
+    for viewer in (host, make_user(Role.MANAGER, center=center)):
+        client.force_login(viewer)
+        page = client.get(reverse("competitions:results", args=[game.pk]))
+        assert page.status_code == 200 and "逐题报告" in page.content.decode()
+    client.force_login(make_user(Role.MANAGER))  # another center's manager
+    assert client.get(reverse("competitions:results", args=[game.pk])).status_code == 404
+
+
+def test_index_lists_my_drills(client, staff):
+    game = make_game(title="窗口大练兵")
+    join_players(game, 1)
+    client.force_login(game.host)
+    page = client.get(reverse("competitions:index")).content.decode()
+    assert "窗口大练兵" in page and "新建大练兵" in page
+    client.force_login(staff)
+    assert "新建大练兵" not in client.get(reverse("competitions:index")).content.decode()
+
+
+def test_the_big_screen_shows_the_team_board_in_team_mode(client):
+    from django.utils import timezone
+
+    from competitions import services
+    from tests.conftest import make_team
+
+    game = make_game(mode="team", team_source="accounts", team_scoring="average")
+    join_players(game, 2, team=make_team(name="综合受理一组"))
+    services.start(competition_id=game.pk, at=timezone.now())
+    client.force_login(game.host)
+    page = client.get(reverse("competitions:screen", args=[game.code])).content.decode()
+    assert 'data-testid="team-board"' in page and "综合受理一组" in page and "平均分" in page

@@ -1,0 +1,42 @@
+"""Practice on a phone: htmx swaps feedback and the next question in without reloading the page."""
+
+from leaderboard.models import ActivityKind, LedgerEntry
+from quizzes.models import MistakeEntry
+from tests.conftest import make_user
+from tests.e2e.conftest import login, screenshot
+from tests.quizzes.factories import make_question
+
+
+def test_practice_an_area_question_by_question(phone_page, area):
+    make_question(area, stem="补换社保卡需要什么材料？", explanation="本人有效身份证件即可办理。")
+    make_question(
+        area, stem="居民丢了社保卡，第一步？", options={"A": "先挂失", "B": "先补卡"}, explanation="先挂失再补卡。"
+    )
+    clerk = make_user()
+    page = phone_page
+    login(page, clerk.username)
+    page.goto("/quizzes/")
+    screenshot(page, "quizzes-home")
+    page.get_by_test_id(f"area-{area.code}").click()
+    page.evaluate("window.__sameDocument = true")  # survives only if nothing reloads the page
+
+    for _ in range(2):
+        page.get_by_test_id("question").locator("label.choice").nth(1).click()  # answer B: wrong
+        page.get_by_test_id("answer").click()
+        page.get_by_test_id("review").wait_for()
+        assert page.get_by_text("回答错误").is_visible()
+        screenshot(page, "practice-feedback")
+        if page.get_by_test_id("next-question").count():
+            page.get_by_test_id("next-question").click()
+            page.get_by_test_id("question").wait_for()
+            assert page.get_by_test_id("progress").inner_text() == "已答 1 / 2"
+
+    assert page.evaluate("window.__sameDocument") is True
+    page.get_by_test_id("round-result").click()
+    page.get_by_test_id("score-card").wait_for()
+    assert MistakeEntry.objects.filter(person=clerk).count() == 2
+    assert LedgerEntry.objects.filter(person=clerk, activity_kind=ActivityKind.PRACTICE).count() == 1
+
+    page.goto("/quizzes/mistakes/")
+    assert page.get_by_test_id("mistake").count() == 2
+    screenshot(page, "mistake-book")

@@ -1,0 +1,44 @@
+"""The demo bank: 150+ questions over all nine areas, a check for every demo lesson, idempotent."""
+
+from collections import Counter
+
+import pytest
+from django.db.models import F
+
+from quizzes import demo
+from quizzes.models import LessonQuestion, PaperKind, Question, Quiz
+from tests.quizzes.factories import PLAN_LESSONS, make_plan_lessons
+from training import demo as training_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_bank_covers_every_area_and_every_lesson_gets_one_to_three_questions():
+    training_demo.load()
+    make_plan_lessons()
+    demo.load()
+    assert len(PLAN_LESSONS) == 27
+    assert Question.objects.count() >= 150
+    per_area = Counter(Question.objects.values_list("area__code", flat=True))
+    assert set(per_area) == {code for code, *_ in training_demo.AREAS} and min(per_area.values()) >= 15
+    per_lesson = Counter(LessonQuestion.objects.values_list("lesson__slug", flat=True))
+    assert set(per_lesson) == {slug for _, slug in PLAN_LESSONS}
+    assert all(1 <= n <= 3 for n in per_lesson.values())
+    # a linked question belongs to its lesson's area
+    assert not LessonQuestion.objects.exclude(question__area=F("lesson__course__area")).exists()
+    assert (
+        Quiz.objects.filter(paper_kind=PaperKind.RULES).exists()
+        and Quiz.objects.filter(paper_kind=PaperKind.FIXED).count() >= 2
+    )
+
+
+def test_loading_twice_changes_nothing_and_links_arrive_when_lessons_do():
+    training_demo.load()
+    demo.load()  # no lessons yet: links are skipped, not errors
+    assert not LessonQuestion.objects.exists()
+    count, quizzes = Question.objects.count(), Quiz.objects.count()
+    make_plan_lessons()
+    demo.load()
+    assert Question.objects.count() == count and Quiz.objects.count() == quizzes
+    assert LessonQuestion.objects.exists()
+    assert set(Question.objects.values_list("version", flat=True)) == {1}

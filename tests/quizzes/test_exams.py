@@ -1,0 +1,185 @@
+"""Timed exams: the server's deadline, resume, one result per attempt, snapshots, the ledger."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from leaderboard.models import ActivityKind, LedgerEntry
+from quizzes.models import Attempt, AttemptStatus, MistakeEntry, PaperKind, PaperRule, QuestionKind
+from quizzes.services import AttemptClosed
+from quizzes.services.exams import QuizUnavailable, save_answer, start_exam, submit_exam
+from tests.conftest import make_area, make_user
+from tests.quizzes.factories import make_question, make_quiz, one_of_each_kind
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
+def test_start_stores_the_deadline_and_resuming_returns_the_same_attempt(staff, area, now):
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=600)
+    attempt = start_exam(person=staff, quiz=quiz, at=now)
+    assert attempt.deadline == now + timedelta(seconds=600)
+    assert attempt.items.count() == 4
+    save_answer(attempt=attempt, position=1, values=["A"], at=now + timedelta(seconds=30))
+    again = start_exam(person=staff, quiz=quiz, at=now + timedelta(seconds=60))
+    assert again.pk == attempt.pk
+    assert again.items.get(position=1).response["labels"] == ["A"]
+
+
+def test_answers_after_the_deadline_are_refused_and_the_attempt_closes_at_the_deadline(staff, area, now):
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=60)
+    attempt = start_exam(person=staff, quiz=quiz, at=now)
+    save_answer(attempt=attempt, position=1, values=["A"], at=now + timedelta(seconds=59))
+    with pytest.raises(AttemptClosed):
+        save_answer(attempt=attempt, position=2, values=["A", "B"], at=now + timedelta(seconds=61))
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.EXPIRED
+    assert attempt.submitted_at == attempt.deadline
+    assert attempt.score == 10  # only the answer saved in time counts
+    late = submit_exam(attempt=attempt, answers={2: ["A", "B"]}, at=now + timedelta(seconds=62))
+    assert late.already_submitted and attempt.items.get(position=2).ratio == 0
+
+
+def test_a_late_submit_keeps_only_what_was_saved_in_time(staff, area, now):
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=60)
+    attempt = start_exam(person=staff, quiz=quiz, at=now)
+    outcome = submit_exam(attempt=attempt, answers={1: ["A"]}, at=now + timedelta(seconds=90))
+    assert outcome.late and outcome.attempt.status == AttemptStatus.EXPIRED
+    assert outcome.attempt.score == 0
+
+
+def test_a_double_submit_gives_one_result_and_one_ledger_row_per_area(staff, now):
+    social, etiquette = make_area("社会保障"), make_area("服务规范与礼仪")
+    quiz = make_quiz([make_question(social), make_question(etiquette, stem="首问负责制是什么？")])
+    attempt = start_exam(person=staff, quiz=quiz, at=now)
+    first = submit_exam(attempt=attempt, answers={1: ["A"], 2: ["B"]}, at=now)
+    second = submit_exam(attempt=attempt, answers={1: ["B"], 2: ["A"]}, at=now + timedelta(seconds=1))
+    assert not first.already_submitted and second.already_submitted
+    assert second.attempt.score == 10
+    rows = LedgerEntry.objects.filter(person=staff, activity_kind=ActivityKind.EXAM, activity_id=str(attempt.pk))
+    assert {(row.area.name, row.score_ratio, row.points) for row in rows} == {
+        ("社会保障", 1.0, 10),
+        ("服务规范与礼仪", 0.0, 0),
+    }
+    assert MistakeEntry.objects.filter(person=staff).count() == 1
+
+
+def test_double_submit_through_the_page_says_already_submitted(staff_client, staff, area):
+    quiz = make_quiz(one_of_each_kind(area))
+    staff_client.post(reverse("quizzes:quiz_start", args=[quiz.pk]))
+    attempt = Attempt.objects.get(person=staff)
+    submit = reverse("quizzes:attempt_submit", args=[attempt.pk])
+    staff_client.post(submit, {"q1": "A"})
+    response = staff_client.post(submit, {"q1": "B"}, follow=True)
+    assert "已提交" in response.content.decode()
+    assert Attempt.objects.get(pk=attempt.pk).score == 10
+    assert LedgerEntry.objects.filter(person=staff).count() == 1
+
+
+def test_the_exam_page_holds_no_answer_or_explanation_for_any_kind(staff_client, staff, area):
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=600)
+    response = staff_client.post(reverse("quizzes:quiz_start", args=[quiz.pk]), follow=True)
+    html = response.content.decode()
+    assert "单选：社保卡补换凭什么？" in html and "countdown" in html
+    for secret in ["解析-单选", "解析-多选", "解析-判断", "解析-填空", "一次性书面", "正确答案", "is_correct"]:
+        assert secret not in html
+    assert 'class="choice correct"' not in html and "review" not in html
+    # the autosave reply gives nothing away either
+    attempt = Attempt.objects.get(person=staff)
+    saved = staff_client.post(reverse("quizzes:attempt_answer", args=[attempt.pk, 4]), {"q4": "一次"}).content.decode()
+    assert "一次性书面" not in saved and "解析" not in saved
+
+
+def test_after_submitting_the_result_shows_answers_and_explanations(staff_client, staff, area):
+    quiz = make_quiz(one_of_each_kind(area))
+    staff_client.post(reverse("quizzes:quiz_start", args=[quiz.pk]))
+    attempt = Attempt.objects.get(person=staff)
+    html = staff_client.post(reverse("quizzes:attempt_submit", args=[attempt.pk]), {"q4": "一次性书面"}, follow=True)
+    html = html.content.decode()
+    for shown in ["解析-单选", "解析-多选", "解析-判断", "解析-填空", "一次性书面", "交卷成功"]:
+        assert shown in html
+
+
+def test_nobody_else_can_open_or_answer_an_attempt(client, staff, area, manager):
+    quiz = make_quiz(one_of_each_kind(area))
+    attempt = start_exam(person=staff, quiz=quiz, at=timezone.now())
+    for other in [make_user(), manager]:
+        client.force_login(other)
+        assert client.get(reverse("quizzes:attempt", args=[attempt.pk])).status_code == 404
+        assert client.post(reverse("quizzes:attempt_answer", args=[attempt.pk, 1]), {"q1": "A"}).status_code == 404
+        assert client.post(reverse("quizzes:attempt_submit", args=[attempt.pk])).status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.is_open and attempt.items.get(position=1).response == {}
+
+
+def test_an_edited_question_keeps_the_old_attempt_honest(staff, area, now):
+    question = make_question(area, correct="A")
+    quiz = make_quiz([question])
+    attempt = start_exam(person=staff, quiz=quiz, at=now)
+    question.options.update(is_correct=False)
+    question.options.filter(label="B").update(is_correct=True)
+    question.stem = "改过的题干"
+    question.version += 1
+    question.save()
+    submit_exam(attempt=attempt, answers={1: ["A"]}, at=now)
+    attempt.refresh_from_db()
+    item = attempt.items.get()
+    assert attempt.score == 10 and item.question_version == 1 and item.snapshot["stem"] != "改过的题干"
+
+
+def test_the_overdue_command_finalizes_at_the_deadline_and_is_idempotent(staff, area):
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=5)
+    started = timezone.now() - timedelta(minutes=5)
+    attempt = start_exam(person=staff, quiz=quiz, at=started)
+    save_answer(attempt=attempt, position=1, values=["A"], at=started + timedelta(seconds=2))
+    call_command("finalize_overdue_attempts")
+    call_command("finalize_overdue_attempts")
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.submitted_at, attempt.score) == (AttemptStatus.EXPIRED, attempt.deadline, 10)
+    assert LedgerEntry.objects.filter(person=staff).count() == 1
+
+
+def test_attempts_allowed_and_the_window(staff, area, now):
+    quiz = make_quiz([make_question(area)], max_attempts=1, opens_at=now + timedelta(hours=1))
+    with pytest.raises(QuizUnavailable, match="尚未开放"):
+        start_exam(person=staff, quiz=quiz, at=now)
+    later = now + timedelta(hours=2)
+    attempt = start_exam(person=staff, quiz=quiz, at=later)
+    submit_exam(attempt=attempt, answers={}, at=later)
+    with pytest.raises(QuizUnavailable, match="次数已用完"):
+        start_exam(person=staff, quiz=quiz, at=later)
+    quiz.closes_at, quiz.max_attempts = now, 0
+    quiz.save()
+    with pytest.raises(QuizUnavailable, match="已截止"):
+        start_exam(person=staff, quiz=quiz, at=later)
+
+
+def test_a_rule_based_paper_draws_by_area_kind_and_difficulty(staff, now):
+    social, other = make_area(), make_area()
+    easy = [make_question(social, stem=f"易{i}", difficulty=1) for i in range(4)]
+    for i in range(3):
+        make_question(social, stem=f"难{i}", difficulty=5)
+        make_question(social, stem=f"判断{i}", kind=QuestionKind.TRUE_FALSE, difficulty=1)
+        make_question(other, stem=f"别的条线{i}", difficulty=1)
+    quiz = make_quiz(paper_kind=PaperKind.RULES, shuffle_options=True)
+    PaperRule.objects.create(quiz=quiz, area=social, kind=QuestionKind.SINGLE, max_difficulty=2, count=3, points=5)
+    attempt = start_exam(person=staff, quiz=quiz, at=now, rng=random.Random(7))
+    stems = {item.snapshot["stem"] for item in attempt.items.all()}
+    assert len(stems) == 3 and stems <= {q.stem for q in easy}
+    assert {item.points for item in attempt.items.all()} == {5}
+
+
+def test_opening_the_quiz_page_closes_an_attempt_whose_time_ran_out(staff_client, staff, area):
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=5)
+    attempt = start_exam(person=staff, quiz=quiz, at=timezone.now() - timedelta(minutes=1))
+    html = staff_client.get(reverse("quizzes:quiz", args=[quiz.pk])).content.decode()
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.EXPIRED and "超时自动交卷" in html

@@ -1,0 +1,120 @@
+"""Scenario files are validated as graphs before anything is written; each error names file and step."""
+
+import copy
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from simulations.demo import SCENARIO_DIR
+from simulations.importer import ScenarioImportError, import_scenarios, scenario_files
+from simulations.models import Choice, Scenario
+from tests.simulations.factories import small_scenario, write_yaml
+from training import demo as training_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def issues_for(tmp_path, data, name="broken.yaml"):
+    with pytest.raises(ScenarioImportError) as error:
+        import_scenarios(paths=[write_yaml(tmp_path, data, name)])
+    return [(i.file, i.step, i.message) for i in error.value.issues]
+
+
+def step(data, key):
+    return next(s for s in data["steps"] if s["key"] == key)
+
+
+def test_a_valid_scenario_imports_with_its_ideal_path_and_maximum_points(area, tmp_path):
+    import_scenarios(paths=[write_yaml(tmp_path, small_scenario(area.code, slug="ok"))])
+    scenario = Scenario.objects.get(slug="ok")
+    assert [n["step"] for n in scenario.ideal_path] == ["ask", "docs", "form", "done"]
+    assert (scenario.max_accuracy, scenario.max_manners, scenario.max_completeness) == (30, 5, 15)
+    timeout = Choice.objects.get(step__scenario=scenario, step__key="ask", is_timeout=True)
+    assert timeout.next_step.key == "docs" and timeout.manners == -2  # defaults: go on where the ideal led
+
+
+def test_unreachable_step_is_reported(area, tmp_path):
+    data = small_scenario(area.code)
+    data["steps"].append({"key": "island", "kind": "ending", "outcome": "good"})
+    assert any(s == "island" and "无法到达" in m for _f, s, m in issues_for(tmp_path, data))
+
+
+def test_dead_end_without_an_ending_is_reported(area, tmp_path):
+    data = small_scenario(area.code)
+    step(data, "ask")["choices"][1]["next"] = "stuck"
+    data["steps"].append({"key": "stuck", "says": "……", "choices": []})
+    assert any(s == "stuck" and "死路" in m for _f, s, m in issues_for(tmp_path, data))
+
+
+def test_choice_pointing_nowhere_is_reported(area, tmp_path):
+    data = small_scenario(area.code)
+    step(data, "ask")["choices"][2]["next"] = "nowhere"
+    found = issues_for(tmp_path, data)
+    assert ("broken.yaml", "ask", "选项 rude 指向不存在的步骤 nowhere") in found
+
+
+def test_loop_without_exit_is_reported(area, tmp_path):
+    data = small_scenario(area.code)
+    step(data, "ask")["choices"][1]["next"] = "loop-a"
+    data["steps"] += [
+        {"key": "loop-a", "choices": [{"key": "x", "text": "再说一遍", "next": "loop-b", "ideal": True}]},
+        {"key": "loop-b", "choices": [{"key": "y", "text": "还是不懂", "next": "loop-a", "ideal": True}]},
+    ]
+    found = issues_for(tmp_path, data)
+    assert {s for _f, s, m in found if "无出口的循环" in m} == {"loop-a", "loop-b"}
+
+
+def test_a_loop_with_an_exit_is_fine(area, tmp_path):
+    data = small_scenario(area.code, slug="loopy")
+    step(data, "ask")["choices"][1]["next"] = "again"
+    data["steps"].append(
+        {
+            "key": "again",
+            "choices": [
+                {"key": "retry", "text": "您再说一遍", "next": "again"},
+                {"key": "go", "text": "明白了", "next": "docs", "ideal": True},
+            ],
+        }
+    )
+    import_scenarios(paths=[write_yaml(tmp_path, data)])
+    assert Scenario.objects.filter(slug="loopy").exists()
+
+
+def test_unknown_area_is_reported(area, tmp_path):
+    found = issues_for(tmp_path, small_scenario("no-such-area"))
+    assert ("broken.yaml", "", "未知的业务条线 no-such-area") in found
+
+
+def test_import_is_all_or_nothing_and_idempotent(area, tmp_path):
+    good = write_yaml(tmp_path, small_scenario(area.code, slug="good-one"), "a.yaml")
+    bad_data = small_scenario(area.code, slug="bad-one")
+    step(bad_data, "ask")["choices"][0]["next"] = "nowhere"
+    bad = write_yaml(tmp_path, bad_data, "b.yaml")
+    with pytest.raises(ScenarioImportError):
+        import_scenarios(paths=[good, bad])
+    assert not Scenario.objects.exists()
+
+    assert import_scenarios(paths=[good]).created == ["good-one"]
+    assert import_scenarios(paths=[good]).unchanged == ["good-one"]
+    changed = copy.deepcopy(small_scenario(area.code, slug="good-one", title="改过的标题"))
+    assert import_scenarios(paths=[write_yaml(tmp_path, changed, "a.yaml")]).updated == ["good-one"]
+    assert Scenario.objects.get().title == "改过的标题"
+
+
+def test_the_command_reports_errors_by_file_and_step(area, tmp_path, capsys):
+    data = small_scenario(area.code)
+    step(data, "ask")["choices"][0]["next"] = "nowhere"
+    write_yaml(tmp_path, data, "mine.yaml")
+    with pytest.raises(CommandError):
+        call_command("import_scenarios", str(tmp_path))
+    assert "mine.yaml · 步骤 ask: 选项 good 指向不存在的步骤 nowhere" in capsys.readouterr().err
+
+
+def test_the_demo_pack_imports_cleanly_and_twice(db):
+    training_demo.load()
+    files = scenario_files(SCENARIO_DIR)
+    assert len(files) >= 8
+    assert len(import_scenarios(paths=files).created) == len(files)
+    assert len(import_scenarios(paths=files).unchanged) == len(files)
+    assert Scenario.objects.filter(slug="jiang-ayi-anhui-ss-card", area__code="yrd-cross-province").exists()
