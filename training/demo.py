@@ -22,9 +22,13 @@ AREAS = [
 LESSONS_FOLDER = settings.BASE_DIR / "content" / "lessons"
 
 
-def load(stdout=None) -> None:
+def load_areas() -> None:
     for order, (code, name, description) in enumerate(AREAS, start=1):
         ensure_area(code=code, name=name, description=description, sort_order=order * 10)
+
+
+def load(stdout=None) -> None:
+    load_areas()
     report = import_folder(LESSONS_FOLDER)
     if stdout:
         stdout.write(f"training: {len(AREAS)} 个业务条线；课时：{report}")

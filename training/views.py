@@ -74,7 +74,8 @@ def lesson_complete(request, pk: int):
     lesson = _lesson_or_404(request, pk)
     progress = services.complete_lesson(person=request.user, lesson=lesson, at=timezone.now())
     if request.htmx:
-        return render(request, "training/partials/complete.html", {"lesson": lesson, "progress": progress})
+        context = {"lesson": lesson, "progress": progress, "oob": True}  # also refreshes the status badge
+        return render(request, "training/partials/complete.html", context)
     messages.success(request, _("已标记为学完：%(title)s") % {"title": lesson.title})
     return redirect(selectors.lesson_url(lesson) + "#lesson-end")
 

@@ -1,8 +1,12 @@
-"""A clerk studies on a phone in a break, is interrupted, and picks up on another device where she stopped."""
+"""A clerk studies on a phone in a break, is interrupted, picks up on another device where she stopped,
+finishes the lesson and its check; a supervisor sees who in the team learned what."""
 
 from accounts.models import Role
+from leaderboard.models import ActivityKind, LedgerEntry
+from quizzes.models import LessonQuestion
 from tests.conftest import make_user
 from tests.e2e.conftest import DESKTOP, PHONE, login, screenshot
+from tests.quizzes.factories import make_question
 from training import demo
 from training.models import Lesson, LessonProgress
 
@@ -15,10 +19,18 @@ def in_viewport(page, selector: str) -> bool:
     )
 
 
-def test_staff_resumes_a_lesson_at_the_same_section_and_marks_it_learned(new_context, team):
+def test_staff_resumes_a_lesson_at_the_same_section_learns_it_and_passes_the_check(new_context, team):
     demo.load()
     clerk = make_user(Role.STAFF, team=team, full_name="王芳")
     lesson = Lesson.objects.get(slug="yrd-ss-card")
+    question = make_question(
+        lesson.area,
+        stem="蒋阿姨的安徽社保卡损坏了，窗口应当怎么办？",
+        options={"A": "引导至跨省通办专窗受理，新卡可邮寄", "B": "请她回安徽办理", "C": "请她先开具参保证明"},
+        correct="A",
+        explanation="外省社保卡损坏属于跨省事项，走跨省通办专窗，后台协同，新卡可邮寄。",
+    )
+    LessonQuestion.objects.create(lesson=lesson, question=question)
 
     # On her phone, in a break: find the lesson by searching, open it.
     page = new_context(PHONE).new_page()
@@ -63,8 +75,21 @@ def test_staff_resumes_a_lesson_at_the_same_section_and_marks_it_learned(new_con
     # She finishes the lesson and marks it learned.
     page.get_by_role("button", name="标记为已学完").click()
     page.get_by_test_id("learned").wait_for()
+    assert page.locator("#lesson-status").inner_text() == "已学完"
     assert LessonProgress.objects.get(person=clerk, lesson=lesson).completed_at is not None
     screenshot(page, "training-lesson-learned-phone")
+
+    # Then the check at the end of the lesson; its result goes into the ledger for the lesson's area.
+    page.get_by_role("link", name="课后小测").click()
+    page.wait_for_url(f"**/quizzes/lessons/{lesson.pk}/check/")
+    page.get_by_text("引导至跨省通办专窗受理，新卡可邮寄").click()
+    page.get_by_role("button", name="提交答案").click()
+    page.get_by_test_id("score-card").wait_for()
+    screenshot(page, "training-check-result-phone")
+    entry = LedgerEntry.objects.get(person=clerk, activity_kind=ActivityKind.LESSON_CHECK)
+    assert (entry.area, entry.score_ratio) == (lesson.area, 1.0)
+    page.get_by_test_id("back-to-lesson").click()
+    page.wait_for_url(f"**/training/lessons/{lesson.pk}/")
 
 
 def test_supervisor_sees_who_in_the_team_learned_what(new_context, center, team):

@@ -33,7 +33,7 @@ def test_the_bank_covers_every_area_and_every_lesson_gets_one_to_three_questions
 
 
 def test_loading_twice_changes_nothing_and_links_arrive_when_lessons_do():
-    training_demo.load()
+    training_demo.load_areas()
     demo.load()  # no lessons yet: links are skipped, not errors
     assert not LessonQuestion.objects.exists()
     count, quizzes = Question.objects.count(), Quiz.objects.count()

@@ -87,6 +87,7 @@ def test_marking_as_learned(staff_client, staff, lesson):
     assert LessonProgress.objects.get(person=staff, lesson=lesson).completed_at is not None
     fragment = staff_client.post(url, HTTP_HX_REQUEST="true").content.decode()
     assert "已学完" in fragment and "<html" not in fragment
+    assert 'id="lesson-status"' in fragment and 'hx-swap-oob="true"' in fragment
 
 
 def test_staff_cannot_see_team_progress(staff_client):
