@@ -6,4 +6,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("export.xlsx", views.export, name="export"),
 ]
