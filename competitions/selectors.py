@@ -5,7 +5,6 @@ so a reconnecting screen on any worker gets the whole picture in one go. Correct
 it only once the question is revealed (`key` is for the host's console).
 """
 
-import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,7 +13,6 @@ from django.db.models import Count, Q, QuerySet
 from accounts.models import Role
 from accounts.permissions import can_run_drills, can_view_person, has_role
 from quizzes.grading import correct_labels
-from quizzes.models import Question
 
 from .models import Answer, Buzz, Competition, GameQuestion, Phase, Player, RoundKind, Status, TeamScoring, Wager
 
@@ -265,32 +263,6 @@ def competitions_for(user) -> QuerySet[Competition]:
 
 def find_by_code(code: str) -> Competition | None:
     return Competition.objects.filter(code=code).first()
-
-
-# --- Drawing questions from the bank -----------------------------------------------------
-
-
-def draw_questions(
-    *,
-    count: int,
-    area_ids: list[int] | None = None,
-    kinds: list[str] | None = None,
-    min_difficulty: int = 1,
-    max_difficulty: int = 5,
-    exclude_ids: set[int] | None = None,
-    rng: random.Random | None = None,
-) -> list[int]:
-    """A rule-based draw (组卷 in small): up to `count` random active questions that match."""
-    qs = Question.objects.filter(is_active=True, difficulty__gte=min_difficulty, difficulty__lte=max_difficulty)
-    if area_ids:
-        qs = qs.filter(area_id__in=area_ids)
-    if kinds:
-        qs = qs.filter(kind__in=kinds)
-    if exclude_ids:
-        qs = qs.exclude(pk__in=exclude_ids)
-    ids = list(qs.values_list("pk", flat=True))
-    (rng or random.SystemRandom()).shuffle(ids)
-    return ids[:count]
 
 
 # --- The report after the game -------------------------------------------------------------

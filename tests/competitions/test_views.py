@@ -7,7 +7,7 @@ from accounts.models import Role
 from competitions.models import Competition, Player, RoundKind, Status
 from tests.competitions.factories import join_players, make_game
 from tests.conftest import make_area, make_user
-from tests.quizzes.factories import make_question
+from tests.quizzes.factories import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,48 @@ def test_a_supervisor_sets_up_a_drill_from_a_rule_draw_and_hand_picked_questions
     assert first.questions.count() == 2
     assert set(first.questions.values_list("question_id", flat=True)) <= {q.pk for q in drawn}
     assert list(second.questions.values_list("question_id", flat=True)) == [picked.pk]
+
+
+def setup_data(*rounds: dict) -> dict:
+    data = {
+        "title": "从试卷办的练兵",
+        "mode": "individual",
+        "team_source": "accounts",
+        "team_scoring": "sum",
+        "podium_depth": 3,
+        "scoreboard_size": 10,
+        "round-TOTAL_FORMS": len(rounds),
+        "round-INITIAL_FORMS": 0,
+        "round-MIN_NUM_FORMS": 1,
+        "round-MAX_NUM_FORMS": 6,
+    }
+    for index, values in enumerate(rounds):
+        data.update(round_data(f"round-{index}", **values))
+    return data
+
+
+def test_a_supervisor_sets_up_a_drill_from_a_quiz(client, supervisor):
+    questions = [make_question(stem=f"试卷第{n}题") for n in range(3)]
+    quiz = make_quiz(questions, title="社保医保业务测验")
+    client.force_login(supervisor)
+
+    # The shortcut fills the form: the quiz's title, and round 1 takes the quiz's paper.
+    page = client.get(reverse("competitions:create") + f"?quiz={quiz.pk}").content.decode()
+    assert 'value="社保医保业务测验"' in page
+    assert f'<option value="{quiz.pk}" selected>' in page
+
+    response = client.post(reverse("competitions:create"), setup_data({"source": "quiz", "quiz": quiz.pk}))
+    competition = Competition.objects.get()
+    assert response.url == reverse("competitions:host", args=[competition.code])
+    asked = competition.questions.order_by("order").values_list("question_id", flat=True)
+    assert list(asked) == [q.pk for q in questions]
+
+
+def test_a_round_from_a_quiz_needs_a_quiz(client, supervisor):
+    client.force_login(supervisor)
+    page = client.post(reverse("competitions:create"), setup_data({"source": "quiz"})).content.decode()
+    assert "请选择一份试卷" in page
+    assert not Competition.objects.exists()
 
 
 def test_staff_cannot_set_up_or_host(client, staff):
