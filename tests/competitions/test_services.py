@@ -13,6 +13,7 @@ from competitions.selectors import game_state
 from competitions.services import Refused
 from leaderboard.models import LedgerEntry
 from quizzes.models import MistakeEntry
+from quizzes.services import record_mistake
 from tests.competitions.factories import join_players, make_game
 from tests.conftest import make_area, make_team, make_user
 from tests.quizzes.factories import make_question
@@ -263,6 +264,34 @@ def test_finishing_writes_the_ledger_once_per_player_and_area_and_fills_the_mist
     game.refresh_from_db()
     assert game.status == Status.FINISHED
     assert [row.name for row in game_state(competition_id=game.pk, at=at(31)).podium][0] == right.user.display_name
+
+
+def test_answers_in_a_drill_feed_the_mistake_book_both_ways():
+    area = make_area()
+    known_weak, new_one = make_question(area), make_question(area)
+    game = make_game(rounds=[(RoundKind.REQUIRED, [known_weak, new_one])])
+    learner, silent = join_players(game, 2)
+    # Yesterday's practice put the first question in the learner's 错题本.
+    record_mistake(person=learner.user, question=known_weak, source="practice", at=at(-86_400))
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    answer(learner, game, "A", seconds=1)  # right this time
+    services.close_question(competition_id=game.pk, at=at(2))
+    services.reveal(competition_id=game.pk, at=at(2))
+    services.next_question(competition_id=game.pk, at=at(3))
+    services.open_question(competition_id=game.pk, at=at(4))
+    answer(learner, game, "C", seconds=5)  # wrong
+    services.close_question(competition_id=game.pk, at=at(6))
+    services.reveal(competition_id=game.pk, at=at(6))
+
+    services.finish(competition_id=game.pk, at=at(30))
+
+    again = MistakeEntry.objects.get(person=learner.user, question=known_weak)
+    assert again.correct_streak == 1 and again.mastered_at is None  # one right day of the two needed
+    assert again.due_on == timezone.localdate(at(30)) + timedelta(days=1)
+    fresh = MistakeEntry.objects.get(person=learner.user, question=new_one)
+    assert fresh.source == "competition" and fresh.due_on == timezone.localdate(at(30))
+    assert not MistakeEntry.objects.filter(person=silent.user).exists()  # saying nothing is no answer
 
 
 def test_correct_answers_are_not_in_the_state_until_revealed():
