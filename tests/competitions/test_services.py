@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.models import Role
-from competitions import services
+from competitions import rendering, services
 from competitions.models import Answer, Competition, Mode, Phase, Player, RoundKind, Status, TeamScoring, TeamSource
 from competitions.selectors import game_state
 from competitions.services import Refused
@@ -337,3 +337,40 @@ def test_only_drill_runners_host_and_the_host_role_is_checked_for_results():
     assert not can_view_results(make_user(Role.STAFF), game)
     assert not can_view_results(make_user(Role.SUPERVISOR), game)
     assert can_view_results(manager, game) == (supervisor.center_id is not None)
+
+
+def test_the_podium_holds_only_people_who_scored():
+    game = make_game(rounds=[(RoundKind.REQUIRED, [make_question()])])
+    winner, wrong, silent = join_players(game, 3)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    answer(winner, game, "A", seconds=1)
+    answer(wrong, game, "B", seconds=1)
+    services.close_question(competition_id=game.pk, at=at(2))
+    services.reveal(competition_id=game.pk, at=at(2))
+    services.finish(competition_id=game.pk, at=at(3))
+    state = game_state(competition_id=game.pk, at=at(4))
+    assert [row.player_id for row in state.podium] == [winner.pk]
+    assert len(state.scoreboard) == 3  # everyone is still on the scoreboard
+
+
+def test_a_round_is_introduced_before_its_first_question_only():
+    game = make_game(
+        rounds=[(RoundKind.REQUIRED, [make_question(), make_question()]), (RoundKind.BUZZER, [make_question()])]
+    )
+    join_players(game, 1)
+    started(game)
+    first = game_state(competition_id=game.pk, at=at(0))
+    assert (first.round_position, first.round_size, first.round_first) == (1, 2, True)
+    assert not first.has_scores
+    stage = rendering.render_role(first, rendering.SCREEN)["screen-stage"]
+    assert "第 1 轮 / 共 2 轮" in stage and "人人作答，每题 20 秒" in stage
+    for step in (services.open_question, services.close_question, services.reveal, services.next_question):
+        step(competition_id=game.pk, at=at(1))
+    second = game_state(competition_id=game.pk, at=at(2))
+    assert (second.round_position, second.round_first) == (2, False)
+    assert "人人作答" not in rendering.render_role(second, rendering.SCREEN)["screen-stage"]
+    for step in (services.open_question, services.close_question, services.reveal, services.next_question):
+        step(competition_id=game.pk, at=at(3))
+    buzzer = rendering.render_role(game_state(competition_id=game.pk, at=at(4)), rendering.PLAY)["play-stage"]
+    assert "提前按算抢跑 −5" in buzzer  # the phones get the new round's rules too

@@ -177,3 +177,14 @@ def test_the_big_screen_shows_the_team_board_in_team_mode(client):
     client.force_login(game.host)
     page = client.get(reverse("competitions:screen", args=[game.code])).content.decode()
     assert 'data-testid="team-board"' in page and "综合受理一组" in page and "平均分" in page
+
+
+def test_the_lobby_on_the_big_screen_shows_the_latest_arrivals_first_and_counts_the_rest(client, monkeypatch):
+    monkeypatch.setattr("competitions.selectors.LOBBY_NAMES", 2)
+    game = make_game()
+    for name in ("先到", "其次", "刚到"):
+        join_players(game, 1, full_name=name)
+    client.force_login(game.host)
+    page = client.get(reverse("competitions:screen", args=[game.code])).content.decode()
+    assert page.index("刚到") < page.index("其次") and "先到" not in page
+    assert "等另外 1 人" in page and "已加入 3 人" in page
