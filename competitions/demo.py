@@ -1,5 +1,13 @@
-"""Demo data: one finished sample drill, played through the same services a live game uses
-(idempotent). It needs the demo people (accounts) and a question bank (quizzes) first."""
+"""Demo data (idempotent), built through the same services a live game uses.
+
+- a finished sample drill, played through the services by nine demo staff three days ago, so the
+  results page, its podium, the 难点 list and the ledger rows exist;
+- a drill waiting in the lobby for sup1 to run live: round 1 必答 from the demo quiz
+  跨省通办快速测 (one question of each kind), then 抢答 and 风险题 drawn from the demo bank.
+
+It needs the demo people (accounts), business areas (training) and the question bank and quizzes
+(quizzes), which settings.DEMO_LOADERS loads first; without them it says so and skips.
+"""
 
 import random
 from datetime import timedelta
@@ -8,26 +16,82 @@ from django.utils import timezone
 
 from accounts.models import User
 from quizzes.grading import correct_labels
-from quizzes.models import Question, QuestionKind
+from quizzes.models import Question, QuestionKind, Quiz
+from training.models import BusinessArea
 
 from . import services
-from .models import Competition, Mode, RoundKind, TeamScoring, TeamSource
+from .models import Competition, Mode, RoundKind, Status, TeamScoring, TeamSource
 
 TITLE = "示例内容：第一季度业务技能大练兵"
+LIVE_TITLE = "示例内容：跨省通办与社保医保知识大练兵"
+LIVE_QUIZ = "跨省通办快速测（示例）"
 HOST = "sup1"
 PLAYERS = [f"staff{n:02d}" for n in range(1, 10)]
 
 
 def load(stdout=None) -> None:
     host = User.objects.filter(username=HOST).first()
-    players = list(User.objects.filter(username__in=PLAYERS).order_by("username"))
     questions = list(Question.objects.filter(is_active=True).exclude(kind=QuestionKind.FILL_BLANK).order_by("id"))
-    if host is None or len(players) < 3 or len(questions) < 6:
-        if stdout:
-            stdout.write("competitions: 需要示例人员和至少 6 道客观题，跳过示例大练兵")
+    if host is None or len(questions) < 6:
+        _say(stdout, "competitions: 需要示例人员和至少 6 道客观题，跳过示例大练兵")
         return
-    if Competition.objects.filter(title=TITLE, host=host).exists():
-        return
+    finished = _sample_drill(host, questions)
+    ready = _lobby_drill(host)
+    _say(
+        stdout,
+        f"competitions: {TITLE}（{finished.players.count()} 人，已结束）；"
+        f"{LIVE_TITLE}（加入码 {ready.code}，等待 {HOST} 开始）",
+    )
+
+
+def _say(stdout, line: str) -> None:
+    if stdout:
+        stdout.write(line)
+
+
+def _lobby_drill(host) -> Competition:
+    """A drill in the lobby, ready to start; a new one only when the last was run (or never made)."""
+    waiting = Competition.objects.filter(title=LIVE_TITLE, host=host, status=Status.LOBBY).first()
+    if waiting:
+        return waiting
+    areas = {area.code: area.pk for area in BusinessArea.objects.all()}
+    quiz = Quiz.objects.filter(title=LIVE_QUIZ).first()
+    first = (
+        services.RoundSpec(kind=RoundKind.REQUIRED, quiz_id=quiz.pk, seconds=25, streak_bonus=True)
+        if quiz
+        else services.RoundSpec(kind=RoundKind.REQUIRED, draw=services.Draw(count=4), seconds=25)
+    )
+    single = QuestionKind.SINGLE
+    return services.create_competition(
+        host=host,
+        settings=services.Settings(title=LIVE_TITLE, mode=Mode.INDIVIDUAL, scoreboard_size=10),
+        rounds=[
+            first,
+            services.RoundSpec(
+                kind=RoundKind.BUZZER,
+                draw=services.Draw(count=2, area_id=areas.get("social-security"), kind=single),
+                seconds=15,
+                points=20,
+                penalty=10,
+                speed_bonus=False,
+            ),
+            services.RoundSpec(
+                kind=RoundKind.RISK,
+                draw=services.Draw(count=1, area_id=areas.get("medical-insurance"), kind=single),
+                seconds=20,
+                speed_bonus=False,
+            ),
+        ],
+        at=timezone.now(),
+        rng=random.Random(2027),
+    )
+
+
+def _sample_drill(host, questions: list[Question]) -> Competition:
+    existing = Competition.objects.filter(title=TITLE, host=host).first()
+    if existing:
+        return existing
+    players = list(User.objects.filter(username__in=PLAYERS).order_by("username"))
     rng = random.Random(2026)  # the same sample game every time
     picked = rng.sample(questions, 6)
     at = timezone.now() - timedelta(days=3)
@@ -48,6 +112,7 @@ def load(stdout=None) -> None:
             services.RoundSpec(kind=RoundKind.RISK, question_ids=[picked[5].pk], seconds=20, speed_bonus=False),
         ],
         at=at,
+        rng=rng,
     )
     seats = [services.join(code=game.code, user=person, at=at) for person in players]
     skill = {seat.pk: 0.45 + 0.5 * rng.random() for seat in seats}
@@ -57,8 +122,7 @@ def load(stdout=None) -> None:
         if gq.order < game.questions.count():
             services.next_question(competition_id=game.pk, at=at)
     services.finish(competition_id=game.pk, at=at + timedelta(seconds=5))
-    if stdout:
-        stdout.write(f"competitions: {TITLE}（{len(seats)} 人，已结束）")
+    return game
 
 
 def _answer_labels(question: Question, right: bool, rng: random.Random) -> list[str]:

@@ -4,7 +4,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from quizzes.models import Question, QuestionKind
+from quizzes.models import Question, QuestionKind, Quiz
 from training.models import BusinessArea
 
 from .models import Mode, RoundKind, TeamScoring, TeamSource
@@ -33,8 +33,17 @@ class CompetitionForm(forms.Form):
         return data
 
 
+class QuizChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Quiz) -> str:
+        return f"{obj.title}（{obj.get_paper_kind_display()}）"
+
+
+def quiz_field(**kwargs) -> QuizChoiceField:
+    return QuizChoiceField(label=_("试卷"), queryset=Quiz.objects.order_by("-created_at", "title"), **kwargs)
+
+
 class RoundForm(forms.Form):
-    SOURCE_DRAW, SOURCE_PICK = "draw", "pick"
+    SOURCE_DRAW, SOURCE_PICK, SOURCE_QUIZ = "draw", "pick", "quiz"
 
     enabled = forms.BooleanField(label=_("启用本轮"), required=False, initial=True)
     kind = forms.ChoiceField(label=_("题型轮"), choices=RoundKind.choices)
@@ -45,7 +54,7 @@ class RoundForm(forms.Form):
     streak_bonus = forms.BooleanField(label=_("连对加分"), required=False, initial=False)
     source = forms.ChoiceField(
         label=_("出题方式"),
-        choices=[(SOURCE_DRAW, _("按规则从题库抽题")), (SOURCE_PICK, _("手动选题"))],
+        choices=[(SOURCE_DRAW, _("按规则从题库抽题")), (SOURCE_QUIZ, _("从试卷导入")), (SOURCE_PICK, _("手动选题"))],
         initial=SOURCE_DRAW,
         widget=forms.RadioSelect,
     )
@@ -58,6 +67,11 @@ class RoundForm(forms.Form):
     min_difficulty = forms.IntegerField(label=_("最低难度"), min_value=1, max_value=5, initial=1)
     max_difficulty = forms.IntegerField(label=_("最高难度"), min_value=1, max_value=5, initial=5)
     count = forms.IntegerField(label=_("题数"), min_value=1, max_value=50, initial=3)
+    quiz = quiz_field(
+        required=False,
+        empty_label=_("选择试卷"),
+        help_text=_("固定试卷导入其全部题目；规则组卷在创建时按其规则抽一套题。"),
+    )
     questions = forms.ModelMultipleChoiceField(
         label=_("手动选题"),
         queryset=Question.objects.filter(is_active=True).select_related("area"),
@@ -69,6 +83,8 @@ class RoundForm(forms.Form):
         data = super().clean()
         if data.get("enabled") and data.get("source") == self.SOURCE_PICK and not data.get("questions"):
             self.add_error("questions", _("请至少勾选一道题。"))
+        if data.get("enabled") and data.get("source") == self.SOURCE_QUIZ and not data.get("quiz"):
+            self.add_error("quiz", _("请选择一份试卷。"))
         return data
 
 
@@ -79,6 +95,18 @@ DEFAULT_ROUNDS = [
     {"kind": RoundKind.BUZZER, "seconds": 15, "points": 20, "penalty": 10, "count": 2, "speed_bonus": False},
     {"kind": RoundKind.RISK, "seconds": 20, "points": 10, "count": 1, "speed_bonus": False},
 ]
+
+
+def rounds_from_quiz(quiz: Quiz) -> list[dict]:
+    """The set-up form's first round takes the quiz's paper; the bank rounds are there but off."""
+    first = {**DEFAULT_ROUNDS[0], "source": RoundForm.SOURCE_QUIZ, "quiz": quiz.pk}
+    return [first, *({**spec, "enabled": False} for spec in DEFAULT_ROUNDS[1:])]
+
+
+class FromQuizForm(forms.Form):
+    """The shortcut at the top of the set-up page: start from a quiz (a GET that fills the form)."""
+
+    quiz = quiz_field(empty_label=_("选择试卷"))
 
 
 class JoinForm(forms.Form):

@@ -14,7 +14,7 @@ from django.db.models import Sum
 
 from leaderboard.models import ActivityKind
 from leaderboard.services import record_result
-from quizzes.services import record_mistake
+from quizzes.services import record_outcome
 
 from .models import WAGERS, Answer, Buzz, Competition, GameQuestion, Phase, Player, RoundKind
 
@@ -118,7 +118,11 @@ def recompute_scores(competition: Competition) -> None:
 
 
 def record_results(competition: Competition, *, at: datetime) -> None:
-    """One ledger row per player and business area; every wrong answer into the 错题本."""
+    """One ledger row per player and business area; every given answer to the 错题本's bookkeeping.
+
+    Through quizzes.services.record_outcome, like every other activity: a wrong (or partly right)
+    answer goes into the book, a right one counts toward taking the question out again.
+    """
     played = list(competition.questions.filter(phase=Phase.REVEALED).select_related("round", "question__area"))
     everyone_answers = [gq for gq in played if gq.round.kind != RoundKind.BUZZER]
     answers_by_player = defaultdict(list)
@@ -141,9 +145,13 @@ def record_results(competition: Competition, *, at: datetime) -> None:
                 expected[area_id] += 1
             ratios[area_id] += answer.ratio
             points[area_id] += answer.points
-            if answer.ratio < 1 and (answer.labels or answer.text):
-                record_mistake(
-                    person=player.user, question=by_id[gq_id].question, source=ActivityKind.COMPETITION, at=at
+            if answer.labels or answer.text:  # a given answer, not a silence settled as wrong
+                record_outcome(
+                    person=player.user,
+                    question=by_id[gq_id].question,
+                    ratio=answer.ratio,
+                    source=ActivityKind.COMPETITION,
+                    at=at,
                 )
         areas = {gq.question.area_id: gq.question.area for gq in played}
         # An area where the player only false-started still gets its (negative) row.

@@ -5,7 +5,6 @@ so a reconnecting screen on any worker gets the whole picture in one go. Correct
 it only once the question is revealed (`key` is for the host's console).
 """
 
-import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,9 +13,10 @@ from django.db.models import Count, Q, QuerySet
 from accounts.models import Role
 from accounts.permissions import can_run_drills, can_view_person, has_role
 from quizzes.grading import correct_labels
-from quizzes.models import Question
 
 from .models import Answer, Buzz, Competition, GameQuestion, Phase, Player, RoundKind, Status, TeamScoring, Wager
+
+LOBBY_NAMES = 60  # name chips on the big screen's lobby; past that, "and N more"
 
 
 @dataclass
@@ -61,6 +61,28 @@ class GameState:
     roster: list[Row] = field(default_factory=list)
     # Per player, once the current question is revealed: travels inside the one broadcast.
     results: dict[int, dict] = field(default_factory=dict)
+    right_count: int = 0  # right answers to the current question, once it is closed
+    round_position: int = 0  # the current question's place in its round, from 1
+    round_size: int = 0
+
+    @property
+    def has_scores(self) -> bool:
+        """Someone has points (or a penalty): before that a ranking of noughts says nothing."""
+        return any(row.score for row in self.scoreboard)
+
+    @property
+    def round_first(self) -> bool:
+        """The current question opens its round: the screens explain the round's rules."""
+        return self.round_position == 1
+
+    @property
+    def arrivals(self) -> list[Row]:
+        """The lobby's name chips: the latest arrivals first, as many as a projector shows."""
+        return list(reversed(self.scoreboard))[:LOBBY_NAMES]
+
+    @property
+    def more_arrivals(self) -> int:
+        return max(0, len(self.scoreboard) - LOBBY_NAMES)
 
     @property
     def top(self) -> list[Row]:
@@ -132,7 +154,9 @@ def game_state(*, competition_id: int, at: datetime) -> GameState:
     state.round_total = competition.rounds.count()
     if competition.status == Status.FINISHED:
         depth = competition.podium_depth
-        state.podium = (state.teams if competition.is_team else state.scoreboard)[:depth]
+        # Only who scored: a 0 or a minus on a step of the podium is nobody's prize.
+        state.podium = [row for row in (state.teams if competition.is_team else state.scoreboard) if row.score > 0]
+        state.podium = state.podium[:depth]
     if competition.current_id is None:
         return state
     current = (
@@ -143,11 +167,14 @@ def game_state(*, competition_id: int, at: datetime) -> GameState:
     state.current = current
     state.number = current.order
     state.round_number = current.round.order
+    in_round = list(current.round.questions.order_by("order").values_list("order", flat=True))
+    state.round_size, state.round_position = len(in_round), in_round.index(current.order) + 1
     state.revealed = current.phase == Phase.REVEALED
     question = current.question
     state.key = "".join(sorted(correct_labels(question))) or " / ".join(question.accepted_answers)
     answers = list(current.answers.all()) if current.phase in (Phase.CLOSED, Phase.REVEALED) else []
     state.answered = len(answers) if answers else current.answers.count()
+    state.right_count = sum(1 for answer in answers if answer.correct)
     counts: dict[str, int] = {}
     for answer in answers:
         for label in answer.labels:
@@ -265,32 +292,6 @@ def competitions_for(user) -> QuerySet[Competition]:
 
 def find_by_code(code: str) -> Competition | None:
     return Competition.objects.filter(code=code).first()
-
-
-# --- Drawing questions from the bank -----------------------------------------------------
-
-
-def draw_questions(
-    *,
-    count: int,
-    area_ids: list[int] | None = None,
-    kinds: list[str] | None = None,
-    min_difficulty: int = 1,
-    max_difficulty: int = 5,
-    exclude_ids: set[int] | None = None,
-    rng: random.Random | None = None,
-) -> list[int]:
-    """A rule-based draw (组卷 in small): up to `count` random active questions that match."""
-    qs = Question.objects.filter(is_active=True, difficulty__gte=min_difficulty, difficulty__lte=max_difficulty)
-    if area_ids:
-        qs = qs.filter(area_id__in=area_ids)
-    if kinds:
-        qs = qs.filter(kind__in=kinds)
-    if exclude_ids:
-        qs = qs.exclude(pk__in=exclude_ids)
-    ids = list(qs.values_list("pk", flat=True))
-    (rng or random.SystemRandom()).shuffle(ids)
-    return ids[:count]
 
 
 # --- The report after the game -------------------------------------------------------------

@@ -19,7 +19,7 @@ from accounts.models import Role
 from accounts.permissions import can_run_drills, role_required
 
 from . import rendering, selectors, services
-from .forms import DEFAULT_ROUNDS, CompetitionForm, JoinForm, RoundForm, RoundFormSet
+from .forms import DEFAULT_ROUNDS, CompetitionForm, FromQuizForm, JoinForm, RoundForm, RoundFormSet, rounds_from_quiz
 from .models import Competition, Player, Status
 
 
@@ -35,8 +35,11 @@ def index(request):
 @role_required(Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def create(request):
-    form = CompetitionForm(request.POST or None)
-    rounds = RoundFormSet(request.POST or None, prefix="round", initial=None if request.POST else DEFAULT_ROUNDS)
+    from_quiz = FromQuizForm(request.GET if "quiz" in request.GET else None)
+    quiz = from_quiz.cleaned_data["quiz"] if from_quiz.is_bound and from_quiz.is_valid() else None
+    form = CompetitionForm(request.POST or None, initial={"title": quiz.title} if quiz else None)
+    initial = rounds_from_quiz(quiz) if quiz else DEFAULT_ROUNDS
+    rounds = RoundFormSet(request.POST or None, prefix="round", initial=None if request.POST else initial)
     if request.method == "POST" and form.is_valid() and rounds.is_valid():
         specs = _round_specs(rounds)
         try:
@@ -59,30 +62,36 @@ def create(request):
             form.add_error(None, refusal.message)
         else:
             return redirect("competitions:host", code=competition.code)
-    return render(request, "competitions/create.html", {"form": form, "rounds": rounds})
+    return render(
+        request,
+        "competitions/create.html",
+        {"form": form, "rounds": rounds, "from_quiz": FromQuizForm(initial={"quiz": quiz}), "quiz": quiz},
+    )
 
 
 def _round_specs(rounds) -> list[services.RoundSpec]:
-    specs, used = [], set()
+    """The enabled rounds as specs; the service draws their questions when it creates the drill."""
+    specs = []
     for data in rounds.cleaned_data:
         if not data or not data.get("enabled"):
             continue
-        if data["source"] == RoundForm.SOURCE_PICK:
-            ids = [question.pk for question in data["questions"] if question.pk not in used]
-        else:
-            ids = selectors.draw_questions(
-                count=data["count"],
-                area_ids=[data["area"].pk] if data.get("area") else None,
-                kinds=[data["question_kind"]] if data.get("question_kind") else None,
-                min_difficulty=min(data["min_difficulty"], data["max_difficulty"]),
-                max_difficulty=max(data["min_difficulty"], data["max_difficulty"]),
-                exclude_ids=used,
-            )
-        used.update(ids)
+        source = {"question_ids": [question.pk for question in data["questions"]]}
+        if data["source"] == RoundForm.SOURCE_QUIZ:
+            source = {"quiz_id": data["quiz"].pk}
+        elif data["source"] == RoundForm.SOURCE_DRAW:
+            source = {
+                "draw": services.Draw(
+                    count=data["count"],
+                    area_id=data["area"].pk if data.get("area") else None,
+                    kind=data.get("question_kind") or "",
+                    min_difficulty=data["min_difficulty"],
+                    max_difficulty=data["max_difficulty"],
+                )
+            }
         specs.append(
             services.RoundSpec(
                 kind=data["kind"],
-                question_ids=ids,
+                **source,
                 seconds=data["seconds"],
                 points=data["points"],
                 penalty=data["penalty"],

@@ -60,7 +60,7 @@ def mistakes_of(*, person) -> list[MistakeEntry]:
 
 def draw_questions(
     *,
-    area,
+    area=None,
     count: int,
     kind: str | None = None,
     min_difficulty: int = 1,
@@ -68,10 +68,15 @@ def draw_questions(
     exclude_ids=(),
     rng: random.Random | None = None,
 ) -> list[Question]:
-    """A random draw of active questions by rule (组卷, live games); fewer when the bank has fewer."""
+    """A random draw of active questions by rule (组卷, live games); fewer when the bank has fewer.
+
+    area None draws from every area (a live game's "全部条线").
+    """
     candidates = Question.objects.filter(
-        area=area, is_active=True, difficulty__gte=min_difficulty, difficulty__lte=max_difficulty
+        is_active=True, difficulty__gte=min_difficulty, difficulty__lte=max_difficulty
     ).exclude(pk__in=list(exclude_ids))
+    if area is not None:
+        candidates = candidates.filter(area=area)
     if kind:
         candidates = candidates.filter(kind=kind)
     ids = sorted(candidates.values_list("pk", flat=True))

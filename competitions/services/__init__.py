@@ -23,12 +23,13 @@ from .host import (
     start,
 )
 from .play import Ack, buzz, place_wager, submit_answer
-from .setup import RoundSpec, Settings, create_competition, join
+from .setup import Draw, RoundSpec, Settings, create_competition, join
 
 __all__ = [
     "OPEN_PHASES",
     "WAGER_SECONDS",
     "Ack",
+    "Draw",
     "Refused",
     "RoundSpec",
     "Settings",

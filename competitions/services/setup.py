@@ -1,5 +1,13 @@
-"""Setting a drill up and joining it."""
+"""Setting a drill up and joining it.
 
+A round's questions come from one of three sources, all resolved here when the drill is created:
+hand-picked ids, a rule-based draw from the bank, or a quiz of the quizzes app (its fixed list, or
+a draw by its rules). The draws are the quizzes app's own (`quizzes.selectors.draw_questions`,
+`quizzes.services.paper_for`); a question is asked at most once per drill, so later rounds draw
+around the earlier ones.
+"""
+
+import random
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -8,7 +16,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from quizzes.models import Question
+from quizzes.models import Question, Quiz
+from quizzes.selectors import draw_questions
+from quizzes.services import paper_for
 
 from ..models import (
     Competition,
@@ -25,9 +35,24 @@ from .base import Refused
 
 
 @dataclass(frozen=True)
+class Draw:
+    """A rule-based draw from the bank: up to `count` active questions that match."""
+
+    count: int
+    area_id: int | None = None  # None: every area
+    kind: str = ""  # "": every kind
+    min_difficulty: int = 1
+    max_difficulty: int = 5
+
+
+@dataclass(frozen=True)
 class RoundSpec:
+    """One round; its questions are question_ids, or a draw, or a quiz's paper (quiz_id)."""
+
     kind: str
-    question_ids: list[int]
+    question_ids: list[int] = field(default_factory=list)
+    draw: Draw | None = None
+    quiz_id: int | None = None
     seconds: int = 20
     points: int = 10
     penalty: int = 10
@@ -55,9 +80,44 @@ def _new_code() -> str:
     raise RuntimeError("no free join code")
 
 
+def _questions_of(spec: RoundSpec, *, used: set[int], rng: random.Random) -> list[int]:
+    if spec.quiz_id is not None:
+        quiz = Quiz.objects.filter(pk=spec.quiz_id).first()
+        if quiz is None:
+            raise Refused(_("所选试卷不存在。"))
+        ids = [pick.question.pk for pick in paper_for(quiz, rng=rng, exclude_ids=used)]
+        if not ids:
+            raise Refused(_("试卷“%(title)s”没有可用的题目。") % {"title": quiz.title})
+        return ids
+    if spec.draw is not None:
+        rule = spec.draw
+        drawn = draw_questions(
+            area=rule.area_id,
+            kind=rule.kind or None,
+            min_difficulty=min(rule.min_difficulty, rule.max_difficulty),
+            max_difficulty=max(rule.min_difficulty, rule.max_difficulty),
+            count=rule.count,
+            exclude_ids=used,
+            rng=rng,
+        )
+        return [question.pk for question in drawn]
+    return [pk for pk in dict.fromkeys(spec.question_ids) if pk not in used]
+
+
 @transaction.atomic
-def create_competition(*, host, settings: Settings, rounds: list[RoundSpec], at: datetime) -> Competition:
-    if not rounds or not any(spec.question_ids for spec in rounds):
+def create_competition(
+    *, host, settings: Settings, rounds: list[RoundSpec], at: datetime, rng: random.Random | None = None
+) -> Competition:
+    """A drill in the lobby; every round's questions are fixed now (a draw happens once, here)."""
+    rng = rng or random.Random()
+    used: set[int] = set()
+    resolved = []
+    for spec in rounds:
+        ids = _questions_of(spec, used=used, rng=rng)
+        used.update(ids)
+        if ids:
+            resolved.append((spec, ids))
+    if not resolved:
         raise Refused(_("至少需要一道题。"))
     competition = Competition.objects.create(
         title=settings.title,
@@ -77,9 +137,9 @@ def create_competition(*, host, settings: Settings, rounds: list[RoundSpec], at:
         if len(names) < 2:
             raise Refused(_("临时分队至少需要两个队名。"))
         GameTeam.objects.bulk_create(GameTeam(competition=competition, name=name[:50]) for name in names)
-    known = set(Question.objects.filter(is_active=True).values_list("pk", flat=True))
+    known = set(Question.objects.filter(is_active=True, pk__in=used).values_list("pk", flat=True))
     order = 0
-    for number, spec in enumerate((s for s in rounds if s.question_ids), start=1):
+    for number, (spec, ids) in enumerate(resolved, start=1):
         round_ = Round.objects.create(
             competition=competition,
             order=number,
@@ -90,7 +150,7 @@ def create_competition(*, host, settings: Settings, rounds: list[RoundSpec], at:
             speed_bonus=spec.speed_bonus,
             streak_bonus=spec.streak_bonus,
         )
-        for question_id in spec.question_ids:
+        for question_id in ids:
             if question_id not in known:
                 raise Refused(_("所选题目不存在或已停用。"))
             order += 1

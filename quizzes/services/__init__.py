@@ -1,10 +1,11 @@
 """Writes for the question bank, attempts and the 错题本, one module per job.
 
 Other apps import from here: record_mistake / record_outcome (every activity's wrong answers),
-draw_questions (a rule-based draw for live games).
+paper_for (a quiz's questions: its fixed list or a draw by its rules, for exams and live games).
 """
 
 from .attempts import AttemptClosed, answer_now, finalize
+from .exams import paper_for
 from .lesson_check import check_lesson
 from .mistakes import record_correct, record_mistake, record_outcome
 
@@ -13,6 +14,7 @@ __all__ = [
     "answer_now",
     "check_lesson",
     "finalize",
+    "paper_for",
     "record_correct",
     "record_mistake",
     "record_outcome",

@@ -6,7 +6,7 @@ after it are refused, and an overdue attempt is closed at its deadline by whoeve
 """
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -22,13 +22,16 @@ class QuizUnavailable(Exception):
     """The person may not start this quiz now; the message says why, in the UI's words."""
 
 
-def paper_for(quiz: Quiz, *, rng: random.Random) -> list[Pick]:
-    """The questions of one attempt: the fixed list, or a fresh draw by the quiz's rules (组卷)."""
+def paper_for(quiz: Quiz, *, rng: random.Random, exclude_ids: Iterable[int] = ()) -> list[Pick]:
+    """The questions of one attempt: the fixed list, or a fresh draw by the quiz's rules (组卷).
+
+    exclude_ids: questions already used elsewhere (a live game's earlier rounds), left out of either.
+    """
     if quiz.paper_kind == PaperKind.FIXED:
-        links = quiz.fixed_questions.filter(question__is_active=True).select_related("question")
-        picks = [Pick(link.question, link.points) for link in links]
+        links = quiz.fixed_questions.filter(question__is_active=True).exclude(question_id__in=list(exclude_ids))
+        picks = [Pick(link.question, link.points) for link in links.select_related("question")]
     else:
-        picks, taken = [], set()
+        picks, taken = [], set(exclude_ids)
         for rule in quiz.rules.select_related("area"):
             drawn = draw_questions(
                 area=rule.area,

@@ -48,12 +48,21 @@
     });
   }
 
+  // The lobby shows the join address; fragments are rendered without a request, the page knows it.
+  function fillJoinUrl() {
+    var holder = document.querySelector("[data-join-url]");
+    document.querySelectorAll("[data-join-url-slot]").forEach(function (el) {
+      el.textContent = holder ? holder.dataset.joinUrl : "";
+    });
+  }
+
   function apply(html) {
     Object.keys(html || {}).forEach(function (id) {
       var el = byId(id);
       if (el) el.innerHTML = html[id];
     });
     applyLocks();
+    fillJoinUrl();
     document.dispatchEvent(new CustomEvent("htmx:afterSwap"));  // app.js redraws countdowns
   }
 
@@ -105,5 +114,6 @@
   });
 
   applyLocks();
+  fillJoinUrl();
   connect();
 })();

@@ -7,12 +7,13 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.models import Role
-from competitions import services
+from competitions import rendering, services
 from competitions.models import Answer, Competition, Mode, Phase, Player, RoundKind, Status, TeamScoring, TeamSource
 from competitions.selectors import game_state
 from competitions.services import Refused
 from leaderboard.models import LedgerEntry
 from quizzes.models import MistakeEntry
+from quizzes.services import record_mistake
 from tests.competitions.factories import join_players, make_game
 from tests.conftest import make_area, make_team, make_user
 from tests.quizzes.factories import make_question
@@ -265,6 +266,34 @@ def test_finishing_writes_the_ledger_once_per_player_and_area_and_fills_the_mist
     assert [row.name for row in game_state(competition_id=game.pk, at=at(31)).podium][0] == right.user.display_name
 
 
+def test_answers_in_a_drill_feed_the_mistake_book_both_ways():
+    area = make_area()
+    known_weak, new_one = make_question(area), make_question(area)
+    game = make_game(rounds=[(RoundKind.REQUIRED, [known_weak, new_one])])
+    learner, silent = join_players(game, 2)
+    # Yesterday's practice put the first question in the learner's 错题本.
+    record_mistake(person=learner.user, question=known_weak, source="practice", at=at(-86_400))
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    answer(learner, game, "A", seconds=1)  # right this time
+    services.close_question(competition_id=game.pk, at=at(2))
+    services.reveal(competition_id=game.pk, at=at(2))
+    services.next_question(competition_id=game.pk, at=at(3))
+    services.open_question(competition_id=game.pk, at=at(4))
+    answer(learner, game, "C", seconds=5)  # wrong
+    services.close_question(competition_id=game.pk, at=at(6))
+    services.reveal(competition_id=game.pk, at=at(6))
+
+    services.finish(competition_id=game.pk, at=at(30))
+
+    again = MistakeEntry.objects.get(person=learner.user, question=known_weak)
+    assert again.correct_streak == 1 and again.mastered_at is None  # one right day of the two needed
+    assert again.due_on == timezone.localdate(at(30)) + timedelta(days=1)
+    fresh = MistakeEntry.objects.get(person=learner.user, question=new_one)
+    assert fresh.source == "competition" and fresh.due_on == timezone.localdate(at(30))
+    assert not MistakeEntry.objects.filter(person=silent.user).exists()  # saying nothing is no answer
+
+
 def test_correct_answers_are_not_in_the_state_until_revealed():
     game = make_game()
     join_players(game, 1)
@@ -308,3 +337,40 @@ def test_only_drill_runners_host_and_the_host_role_is_checked_for_results():
     assert not can_view_results(make_user(Role.STAFF), game)
     assert not can_view_results(make_user(Role.SUPERVISOR), game)
     assert can_view_results(manager, game) == (supervisor.center_id is not None)
+
+
+def test_the_podium_holds_only_people_who_scored():
+    game = make_game(rounds=[(RoundKind.REQUIRED, [make_question()])])
+    winner, wrong, silent = join_players(game, 3)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    answer(winner, game, "A", seconds=1)
+    answer(wrong, game, "B", seconds=1)
+    services.close_question(competition_id=game.pk, at=at(2))
+    services.reveal(competition_id=game.pk, at=at(2))
+    services.finish(competition_id=game.pk, at=at(3))
+    state = game_state(competition_id=game.pk, at=at(4))
+    assert [row.player_id for row in state.podium] == [winner.pk]
+    assert len(state.scoreboard) == 3  # everyone is still on the scoreboard
+
+
+def test_a_round_is_introduced_before_its_first_question_only():
+    game = make_game(
+        rounds=[(RoundKind.REQUIRED, [make_question(), make_question()]), (RoundKind.BUZZER, [make_question()])]
+    )
+    join_players(game, 1)
+    started(game)
+    first = game_state(competition_id=game.pk, at=at(0))
+    assert (first.round_position, first.round_size, first.round_first) == (1, 2, True)
+    assert not first.has_scores
+    stage = rendering.render_role(first, rendering.SCREEN)["screen-stage"]
+    assert "第 1 轮 / 共 2 轮" in stage and "人人作答，每题 20 秒" in stage
+    for step in (services.open_question, services.close_question, services.reveal, services.next_question):
+        step(competition_id=game.pk, at=at(1))
+    second = game_state(competition_id=game.pk, at=at(2))
+    assert (second.round_position, second.round_first) == (2, False)
+    assert "人人作答" not in rendering.render_role(second, rendering.SCREEN)["screen-stage"]
+    for step in (services.open_question, services.close_question, services.reveal, services.next_question):
+        step(competition_id=game.pk, at=at(3))
+    buzzer = rendering.render_role(game_state(competition_id=game.pk, at=at(4)), rendering.PLAY)["play-stage"]
+    assert "提前按算抢跑 −5" in buzzer  # the phones get the new round's rules too

@@ -7,7 +7,7 @@ from accounts.models import Role
 from competitions.models import Competition, Player, RoundKind, Status
 from tests.competitions.factories import join_players, make_game
 from tests.conftest import make_area, make_user
-from tests.quizzes.factories import make_question
+from tests.quizzes.factories import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,48 @@ def test_a_supervisor_sets_up_a_drill_from_a_rule_draw_and_hand_picked_questions
     assert first.questions.count() == 2
     assert set(first.questions.values_list("question_id", flat=True)) <= {q.pk for q in drawn}
     assert list(second.questions.values_list("question_id", flat=True)) == [picked.pk]
+
+
+def setup_data(*rounds: dict) -> dict:
+    data = {
+        "title": "从试卷办的练兵",
+        "mode": "individual",
+        "team_source": "accounts",
+        "team_scoring": "sum",
+        "podium_depth": 3,
+        "scoreboard_size": 10,
+        "round-TOTAL_FORMS": len(rounds),
+        "round-INITIAL_FORMS": 0,
+        "round-MIN_NUM_FORMS": 1,
+        "round-MAX_NUM_FORMS": 6,
+    }
+    for index, values in enumerate(rounds):
+        data.update(round_data(f"round-{index}", **values))
+    return data
+
+
+def test_a_supervisor_sets_up_a_drill_from_a_quiz(client, supervisor):
+    questions = [make_question(stem=f"试卷第{n}题") for n in range(3)]
+    quiz = make_quiz(questions, title="社保医保业务测验")
+    client.force_login(supervisor)
+
+    # The shortcut fills the form: the quiz's title, and round 1 takes the quiz's paper.
+    page = client.get(reverse("competitions:create") + f"?quiz={quiz.pk}").content.decode()
+    assert 'value="社保医保业务测验"' in page
+    assert f'<option value="{quiz.pk}" selected>' in page
+
+    response = client.post(reverse("competitions:create"), setup_data({"source": "quiz", "quiz": quiz.pk}))
+    competition = Competition.objects.get()
+    assert response.url == reverse("competitions:host", args=[competition.code])
+    asked = competition.questions.order_by("order").values_list("question_id", flat=True)
+    assert list(asked) == [q.pk for q in questions]
+
+
+def test_a_round_from_a_quiz_needs_a_quiz(client, supervisor):
+    client.force_login(supervisor)
+    page = client.post(reverse("competitions:create"), setup_data({"source": "quiz"})).content.decode()
+    assert "请选择一份试卷" in page
+    assert not Competition.objects.exists()
 
 
 def test_staff_cannot_set_up_or_host(client, staff):
@@ -135,3 +177,14 @@ def test_the_big_screen_shows_the_team_board_in_team_mode(client):
     client.force_login(game.host)
     page = client.get(reverse("competitions:screen", args=[game.code])).content.decode()
     assert 'data-testid="team-board"' in page and "综合受理一组" in page and "平均分" in page
+
+
+def test_the_lobby_on_the_big_screen_shows_the_latest_arrivals_first_and_counts_the_rest(client, monkeypatch):
+    monkeypatch.setattr("competitions.selectors.LOBBY_NAMES", 2)
+    game = make_game()
+    for name in ("先到", "其次", "刚到"):
+        join_players(game, 1, full_name=name)
+    client.force_login(game.host)
+    page = client.get(reverse("competitions:screen", args=[game.code])).content.decode()
+    assert page.index("刚到") < page.index("其次") and "先到" not in page
+    assert "等另外 1 人" in page and "已加入 3 人" in page
