@@ -35,3 +35,12 @@ def test_demo_lessons_are_short_with_sections_and_key_points(db):
         assert lesson.key_points, lesson.slug
         assert 5 <= lesson.reading_minutes <= 15, lesson.slug
         assert len(lesson.body_markdown) < 2500, lesson.slug
+
+
+def test_a_demo_lesson_shows_a_diagram_from_our_static_files(db):
+    demo.load()
+    html = Lesson.objects.get(slug="yrd-window").body_html
+    src = "/static/img/training/yrd-window-flow.svg"
+    assert f'src="{src}"' in html
+    svg = Path(settings.BASE_DIR, "static", src.removeprefix("/static/")).read_text(encoding="utf-8")
+    assert "<script" not in svg and not re.search(r"\son\w+=", svg)  # a plain drawing, no scripts
