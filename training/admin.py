@@ -1,15 +1,19 @@
 """Content admins write lessons here; the preview shows the sanitized HTML a learner will see."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms import Textarea
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import can_edit_content
 
+from .forms import ImportZipForm
+from .importer import ImportFailed, import_zip
 from .models import BusinessArea, Course, Lesson, LessonProgress
 
 
@@ -69,9 +73,38 @@ class LessonAdmin(ContentAdminPermissions, admin.ModelAdmin):
         (None, {"fields": ["updated_at"]}),
     ]
 
+    change_list_template = "training/admin/lesson_change_list.html"
+
     class Media:
         css = {"all": ["css/training-admin.css"]}
         js = ["js/training-admin.js"]
+
+    def get_urls(self):
+        upload = self.admin_site.admin_view(self.import_view)
+        return [path("import/", upload, name="training_lesson_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a .zip of Markdown lessons: the import_lessons command, all or nothing, on a page."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ImportZipForm(request.POST or None, request.FILES or None)
+        report = errors = None
+        if request.method == "POST" and form.is_valid():
+            dry_run = form.cleaned_data["dry_run"]
+            try:
+                report = import_zip(form.cleaned_data["pack"], dry_run=dry_run)
+            except ImportFailed as failed:
+                errors = failed.errors
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("导入课时包"),
+            "form": form,
+            "report": report,
+            "errors": errors,
+            "dry_run": form.cleaned_data.get("dry_run") if form.is_bound and form.is_valid() else False,
+        }
+        return TemplateResponse(request, "training/admin/import.html", context)
 
     @admin.display(description=_("预览（净化后的 HTML）"))
     def preview(self, lesson: Lesson):

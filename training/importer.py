@@ -21,8 +21,10 @@ importing the same folder again updates them and never duplicates them.
 """
 
 import re
+import tempfile
+import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 from django.db import transaction
@@ -123,6 +125,52 @@ def import_folder(folder: Path | str, *, dry_run: bool = False) -> ImportReport:
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+# An upload in the admin: a center's lesson pack is a few hundred small Markdown files at most.
+ZIP_MAX_FILES = 1000
+ZIP_MAX_BYTES = 20 * 1024 * 1024
+
+
+def import_zip(upload, *, dry_run: bool = False) -> ImportReport:
+    """The same import for a .zip of Markdown files uploaded in the admin (all or nothing).
+
+    Only the *.md members are unpacked, into a temporary folder; a member whose path leaves the
+    folder (absolute, or with ..) is refused, and so is a pack that unpacks to more than
+    ZIP_MAX_BYTES (a zip bomb), before anything is written."""
+    name = getattr(upload, "name", "") or "upload.zip"
+    try:
+        archive = zipfile.ZipFile(upload)
+    except (zipfile.BadZipFile, OSError):
+        raise ImportFailed([FileError(name, _("不是有效的 .zip 文件"))]) from None
+    with archive, tempfile.TemporaryDirectory(prefix="lessons-") as folder:
+        members = [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".md")]
+        unsafe = [m.filename for m in members if _leaves_folder(m.filename)]
+        if unsafe:
+            raise ImportFailed([FileError(f, _("路径不安全（绝对路径或含 ..）")) for f in unsafe])
+        if not members:
+            raise ImportFailed([FileError(name, _("压缩包里没有 .md 课时文件"))])
+        too_big = ImportFailed(
+            [FileError(name, _("压缩包过大：最多 %(n)d 个文件、解压后 20 MB") % {"n": ZIP_MAX_FILES})]
+        )
+        if len(members) > ZIP_MAX_FILES:
+            raise too_big
+        unpacked = 0
+        for member in members:
+            with archive.open(member) as source:
+                data = source.read(ZIP_MAX_BYTES + 1 - unpacked)  # the sizes in the zip directory can lie
+            unpacked += len(data)
+            if unpacked > ZIP_MAX_BYTES:
+                raise too_big
+            target = Path(folder, *PurePosixPath(member.filename.replace("\\", "/")).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return import_folder(folder, dry_run=dry_run)
+
+
+def _leaves_folder(member: str) -> bool:
+    path = PurePosixPath(member.replace("\\", "/"))
+    return path.is_absolute() or ".." in path.parts or ":" in member
 
 
 def parse_file(name: str, text: str) -> LessonFile:

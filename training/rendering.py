@@ -8,6 +8,7 @@ allowlist), so an author cannot forge or collide with them.
 import html
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import markdown
 import nh3
@@ -46,7 +47,9 @@ def _image_sources() -> tuple[str, ...]:
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src":
-        return value if value.startswith(_image_sources()) and ".." not in value else None
+        # Browsers read %2e%2e as .. and a backslash as /: decode before looking for a way out of the folder.
+        path = unquote(value)
+        return value if value.startswith(_image_sources()) and ".." not in path and "\\" not in path else None
     if tag in {"th", "td"} and attribute == "align":
         return value if value in {"left", "right", "center"} else None
     return value

@@ -1,25 +1,32 @@
 """Views for business-knowledge lessons: parse, call one selector or service, render."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
-from accounts.permissions import can_view_person, people_visible_to, role_required
+from accounts.permissions import role_required
 
 from . import selectors, services
 from .forms import PositionForm, PreviewForm
 from .rendering import render_markdown
 
-TEAM_VIEWERS = (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
+# Content admins (Role.ADMIN) write lessons; whose learning to follow is for team leaders.
+TEAM_VIEWERS = (Role.SUPERVISOR, Role.MANAGER)
+
+
+def _search_query(raw: str) -> str:
+    """The search box as typed, without control characters (a NUL ends the pattern in SQLite's LIKE
+    and is refused by PostgreSQL), cut to 50 characters."""
+    return "".join(ch for ch in raw if ch.isprintable()).strip()[:50]
 
 
 @require_GET
 def index(request):
-    query = request.GET.get("q", "").strip()[:50]
+    query = _search_query(request.GET.get("q", ""))
     area_code = request.GET.get("area", "")
     context = {
         "query": query,
@@ -97,10 +104,8 @@ def team_progress(request):
 
 @require_GET
 def person_progress(request, pk: int):
-    """One person's lessons, for themselves or the people who may see them; anyone else gets 404."""
-    person = get_object_or_404(people_visible_to(request.user), pk=pk)
-    if not can_view_person(request.user, person):
-        raise Http404
+    """One person's lessons, for themselves, their supervisor and their manager; anyone else gets 404."""
+    person = get_object_or_404(selectors.people_whose_learning_is_visible_to(request.user), pk=pk)
     context = {"person": person, "catalogue": selectors.person_lessons(person=person)}
     return render(request, "training/person_progress.html", context)
 

@@ -17,12 +17,36 @@
     var timer = null;
     var moved = false; // opening the page alone never moves the saved position
 
-    function send(fields) {
+    // Flaky phone networks: one request at a time, so position saves reach the server in the
+    // order they were made (a slow save can never overwrite a later one). A save that fails stays
+    // pending and goes again with the next heartbeat or when the phone is back online. Requests
+    // carry no time: a retry or a duplicate only tells the server "still here", and the server
+    // counts gaps between arrivals, so nothing is counted twice.
+    var inFlight = false;
+    var pending = null; // the section the server has not confirmed yet, or null
+    var beatDue = false;
+
+    function post(fields) {
       var data = new FormData();
       Object.keys(fields).forEach(function (key) { data.append(key, fields[key]); });
       return fetch(url, { method: "POST", body: data, headers: headers, credentials: "same-origin", keepalive: true })
-        .catch(function () { /* offline for a moment: the next save or heartbeat carries on */ });
+        .then(function (response) { return response.ok || response.status === 400; }); // 400: refused, do not retry
     }
+
+    function flush() {
+      if (inFlight || (pending === null && !beatDue)) return;
+      var section = pending;
+      beatDue = false;
+      inFlight = true;
+      post(section === null ? {} : { section: section })
+        .then(function (done) { if (done && pending === section) pending = null; }, function () { /* offline */ })
+        .then(function () {
+          inFlight = false;
+          if (pending !== null && pending !== section) flush(); // the reader moved on meanwhile
+        });
+    }
+
+    function savePosition(section) { pending = section; flush(); }
 
     // The section being read: the last h2 in the top third of the screen. (The end-of-lesson
     // card below the text leaves room for the last heading to get there.)
@@ -41,7 +65,7 @@
       if (section !== saved) {
         saved = section;
         body.dataset.section = section;
-        send({ section: section });
+        savePosition(section);
       }
       if (titleEl && heads.length) titleEl.textContent = heads[Math.max(index, 0)].textContent;
     }
@@ -62,8 +86,9 @@
     }
 
     setInterval(function () {
-      if (document.visibilityState === "visible") send({});
+      if (document.visibilityState === "visible") { beatDue = true; flush(); }
     }, HEARTBEAT_MS);
+    window.addEventListener("online", flush);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden" && moved) { clearTimeout(timer); check(); }
     });

@@ -1,13 +1,15 @@
 """Importing a folder of Markdown lessons: all or nothing, every bad file named, idempotent."""
 
-from io import StringIO
+import zipfile
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from tests.conftest import make_area
-from training.importer import ImportFailed, import_folder
+from training import importer
+from training.importer import ImportFailed, import_folder, import_zip
 from training.models import Course, Lesson
 
 GOOD = """---
@@ -143,4 +145,49 @@ def test_the_command_dry_run_writes_nothing(tmp_path, social_security):
     out = StringIO()
     call_command("import_lessons", str(tmp_path), "--dry-run", stdout=out)
     assert "新增 1 个课时" in out.getvalue()
+    assert not Lesson.objects.exists()
+
+
+def zip_of(files: dict[str, str]) -> BytesIO:
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    buffer.seek(0)
+    buffer.name = "lessons.zip"
+    return buffer
+
+
+def test_a_zip_imports_like_a_folder_and_twice_changes_nothing(social_security):
+    pack = {"ss/a.md": good("ss-card-apply", "社保卡首次申领"), "ss/b.md": good("ss-card-replace"), "ss/pic.png": "x"}
+    assert sorted(import_zip(zip_of(pack)).created) == ["ss-card-apply", "ss-card-replace"]
+    assert sorted(import_zip(zip_of(pack)).unchanged) == ["ss-card-apply", "ss-card-replace"]
+    assert Lesson.objects.count() == 2
+
+
+def test_a_zip_with_a_bad_file_imports_nothing_and_names_it(social_security):
+    with pytest.raises(ImportFailed) as failed:
+        import_zip(zip_of({"a.md": good("a"), "sub/b.md": "坏文件"}))
+    assert [e.path for e in failed.value.errors] == ["sub/b.md"]
+    assert not Lesson.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["../escape.md", "/etc/escape.md", "a/../../escape.md", "..\\escape.md", "C:/x.md"])
+def test_a_zip_member_leaving_the_folder_is_refused(social_security, name):
+    with pytest.raises(ImportFailed) as failed:
+        import_zip(zip_of({"a.md": good("a"), name: good("b")}))
+    assert failed.value.errors[0].path == name
+    assert not Lesson.objects.exists()
+
+
+def test_not_a_zip_or_a_zip_bomb_is_refused(social_security, monkeypatch):
+    not_zip = BytesIO(b"PK? not really")
+    not_zip.name = "lessons.zip"
+    with pytest.raises(ImportFailed, match="不是有效的 .zip"):
+        import_zip(not_zip)
+    with pytest.raises(ImportFailed, match="没有 .md"):
+        import_zip(zip_of({"readme.txt": "x"}))
+    monkeypatch.setattr(importer, "ZIP_MAX_BYTES", 1000)
+    with pytest.raises(ImportFailed, match="过大"):
+        import_zip(zip_of({"a.md": good("a") + "很长" * 1000}))
     assert not Lesson.objects.exists()

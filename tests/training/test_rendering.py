@@ -1,5 +1,7 @@
 """Lesson Markdown becomes safe HTML: hostile input is neutralised, sections get stable anchors."""
 
+from html.parser import HTMLParser
+
 import pytest
 
 from training.rendering import plain_text, render_markdown
@@ -26,6 +28,65 @@ def test_hostile_markdown_is_neutralised(markdown, banned, also_banned):
     html = render_markdown(markdown).html.lower()
     assert banned.lower() not in html
     assert also_banned.lower() not in html
+
+
+class _Elements(HTMLParser):
+    """Every element and attribute as a browser would read them (entities decoded)."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, dict]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+SAFE_TAGS = {"p", "br", "h2", "strong", "em", "a", "img", "ul", "li", "table", "thead", "tbody", "tr", "td", "code"}
+
+# Vectors that try to get past a filter that only looks at the text: cases, entities, whitespace
+# inside the scheme, SVG and MathML, data: URLs, styles, forms, and ways out of /static/.
+VECTORS = [
+    "<svg onload=alert(1)><circle r=5 /></svg>",
+    "<svg><image href=x onerror=alert(1) /></svg>",
+    '![图](/static/img/a.svg" onload="alert(1))',
+    '<img src="/static/img/a.svg" onload="alert(1)">',
+    "<img src=x onerror=alert(1)>",
+    "<IMG SRC=x OnError=alert(1)>",
+    '<a href="JaVaScRiPt:alert(1)">点</a>',
+    '<a href="&#106;avascript:alert(1)">点</a>',
+    '<a href="&#x6A;&#x61;vascript&colon;alert(1)">点</a>',
+    '<a href="java&#x09;script:alert(1)">点</a>',
+    '<a href=" javascript:alert(1)">点</a>',
+    '<a href="vbscript:msgbox(1)">点</a>',
+    '<a href="data:text/html,<script>alert(1)</script>">点</a>',
+    "![图](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    '<img src="data:image/png;base64,AAAA">',
+    '<img src="/static/x.png" srcset="https://evil.example/x.png 2x">',
+    '<img src="/static/%2e%2e/accounts/logout/">',
+    '<img src="/static/..%2f..%2fadmin/">',
+    '<img src="/static\\..\\admin/">',
+    '<p style="background:url(javascript:alert(1))">x</p>',
+    '<span style="position:fixed;inset:0">遮住整页</span>',
+    '<form action="/accounts/logout/" method="post"><input type="submit" value="点"><button>go</button></form>',
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    '<base href="https://evil.example/"><meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    '<link rel="stylesheet" href="https://evil.example/x.css">',
+    "<details open ontoggle=alert(1)>x</details>",
+    '<table background="javascript:alert(1)"><tr><td onmouseover="alert(1)">x</td></tr></table>',
+]
+
+
+@pytest.mark.parametrize("markdown", VECTORS)
+def test_obfuscated_vectors_leave_only_allowed_elements_and_safe_urls(markdown):
+    for tag, attrs in _Elements(render_markdown(markdown).html).found:
+        assert tag in SAFE_TAGS, tag
+        assert set(attrs) <= {"href", "src", "alt", "title", "rel", "align"}, attrs
+        if "href" in attrs:
+            href = "".join(attrs["href"].split()).lower()
+            assert href.startswith(("http:", "https:", "mailto:", "tel:", "/", "#")), href
+        if "src" in attrs:
+            assert attrs["src"].startswith("/static/img/") or attrs["src"] == "/static/x.png", attrs["src"]
 
 
 def test_images_only_from_our_static_or_media_files():

@@ -71,3 +71,22 @@ def test_progress_is_per_person(staff, lesson, supervisor):
     services.complete_lesson(person=staff, lesson=lesson, at=T0)
     services.open_lesson(person=supervisor, lesson=lesson, at=T0)
     assert LessonProgress.objects.get(person=supervisor).completed_at is None
+
+
+def test_retried_and_duplicated_events_never_count_more_than_the_time_that_passed(staff, lesson):
+    """A phone on a bad network resends: the same save twice, a heartbeat retried a few seconds on."""
+    arrivals = [0, 0, 20, 20, 21, 50, 50, 52, 80, 80]  # seconds after opening; repeats are retries
+    services.open_lesson(person=staff, lesson=lesson, at=T0)
+    for second in arrivals:
+        services.record_reading(person=staff, lesson=lesson, at=T0 + timedelta(seconds=second), section="sec-1")
+    progress = LessonProgress.objects.get(person=staff, lesson=lesson)
+    assert progress.seconds_spent == 80  # the wall-clock span, however many requests arrived
+    assert progress.section == "sec-1"
+
+
+def test_two_devices_open_at_once_count_the_time_once(staff, lesson):
+    services.open_lesson(person=staff, lesson=lesson, at=T0)
+    for second in range(0, 301, 30):  # the phone and the desktop each send a heartbeat every 30 s
+        services.record_reading(person=staff, lesson=lesson, at=T0 + timedelta(seconds=second))
+        services.record_reading(person=staff, lesson=lesson, at=T0 + timedelta(seconds=second + 7))
+    assert LessonProgress.objects.get().seconds_spent == 307

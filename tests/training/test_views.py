@@ -8,7 +8,7 @@ from accounts.models import Role
 from tests.conftest import make_team, make_user
 from training.models import LessonProgress
 
-from .factories import make_course, make_lesson
+from .factories import make_lesson
 
 
 @pytest.fixture
@@ -36,6 +36,20 @@ def test_search_returns_the_results_fragment_for_htmx(staff_client, lesson):
 def test_search_escapes_the_query(staff_client, lesson):
     body = staff_client.get(reverse("training:index"), {"q": "<script>x"}).content.decode()
     assert "<script>x" not in body and "&lt;script&gt;x" in body
+
+
+@pytest.mark.parametrize("query", ["%", "_", "%%", "\\", "'; DROP TABLE training_lesson; --", "\x00%"])
+def test_odd_search_input_matches_literally_and_never_fails(staff_client, lesson, query):
+    response = staff_client.get(reverse("training:index"), {"q": query}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and "search-results" in body
+    assert "找到 0 个课时" in body  # % and _ are not wildcards, a NUL does not end the pattern
+    assert lesson.title not in body
+
+
+def test_a_very_long_query_is_cut_to_fifty_characters(staff_client, lesson):
+    body = staff_client.get(reverse("training:index"), {"q": "材料清单" + "x" * 500}).content.decode()
+    assert "x" * 46 in body and "x" * 47 not in body
 
 
 def test_opening_a_lesson_records_the_start_and_shows_everything_a_learner_needs(staff_client, staff, lesson):
@@ -72,11 +86,23 @@ def test_a_bad_position_is_refused(staff_client, lesson, section):
     assert staff_client.post(url, {"section": section}).status_code == 400
 
 
-def test_position_saves_need_the_csrf_token(staff, lesson):
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("training:lesson_position", {"section": "sec-1"}), ("training:lesson_complete", {}), ("training:preview", {})],
+)
+def test_every_post_needs_the_csrf_token(content_admin, lesson, name, data):
     csrf_client = Client(enforce_csrf_checks=True)
-    csrf_client.force_login(staff)
-    url = reverse("training:lesson_position", args=[lesson.pk])
-    assert csrf_client.post(url, {"section": "sec-1"}).status_code == 403
+    csrf_client.force_login(content_admin)
+    url = reverse(name, args=[lesson.pk]) if name != "training:preview" else reverse(name)
+    assert csrf_client.post(url, data).status_code == 403
+    assert csrf_client.post(url, data, HTTP_HX_REQUEST="true").status_code == 403
+    assert not LessonProgress.objects.exists()
+
+
+def test_the_lesson_page_gives_scripts_and_htmx_the_csrf_token(staff_client, lesson):
+    body = staff_client.get(reverse("training:lesson", args=[lesson.pk])).content.decode()
+    assert "hx-headers=" in body and "X-CSRFToken" in body  # training.js and htmx read it from <body>
+    assert 'name="csrfmiddlewaretoken"' in body  # the form still works without JavaScript
 
 
 def test_marking_as_learned(staff_client, staff, lesson):
@@ -122,6 +148,27 @@ def test_a_manager_sees_completion_per_lesson_and_team(client, center, manager):
     assert "一次告知" in page and "综合受理二组" in page and "0/1" in page
 
 
+def test_a_supervisor_of_another_team_and_a_content_admin_cannot_open_a_persons_progress(client, center, team):
+    member = make_user(team=team, full_name="王芳")
+    other_supervisor = make_user(Role.SUPERVISOR, center=center)
+    make_team(center, "社保医保组", supervisors=[other_supervisor])
+    content_admin = make_user(Role.ADMIN, center=center)
+    url = reverse("training:person_progress", args=[member.pk])
+    for outsider in (other_supervisor, content_admin):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    assert client.get(reverse("training:person_progress", args=[content_admin.pk])).status_code == 200  # own page
+    assert client.get(reverse("training:team_progress")).status_code == 403
+
+
+def test_a_manager_opens_the_progress_of_anyone_in_the_center_but_not_beyond(client, center, manager, team):
+    member = make_user(team=team, full_name="王芳")
+    elsewhere = make_user(team=make_team(), full_name="张敏")
+    client.force_login(manager)
+    assert "王芳的学习" in client.get(reverse("training:person_progress", args=[member.pk])).content.decode()
+    assert client.get(reverse("training:person_progress", args=[elsewhere.pk])).status_code == 404
+
+
 def test_a_manager_of_another_center_sees_nothing_of_ours(client, team):
     make_user(team=team, full_name="王芳")
     outside_manager = make_user(Role.MANAGER, center=make_team().center)
@@ -136,26 +183,3 @@ def test_the_admin_preview_is_sanitized_and_for_content_admins_only(client, staf
     client.force_login(content_admin)
     body = client.post(url, {"body_markdown": "## 标题\n\n<script>alert(1)</script>[x](javascript:y)"}).content
     assert b"<h2" in body and b"script" not in body and b"javascript" not in body
-
-
-def test_content_admins_edit_lessons_in_the_admin_with_a_preview(client, content_admin, lesson):
-    client.force_login(content_admin)
-    page = client.get(reverse("admin:training_lesson_change", args=[lesson.pk])).content.decode()
-    assert "预览" in page and 'id="sec-1"' in page
-    course = make_course()
-    response = client.post(
-        reverse("admin:training_lesson_add"),
-        {
-            "course": course.pk,
-            "title": "新课时",
-            "slug": "new-lesson",
-            "sort_order": 1,
-            "body_markdown": "## 一\n\n<img src=x onerror=alert(1)>",
-            "key_points": '["要点"]',
-            "reading_minutes": 5,
-            "is_published": "on",
-        },
-    )
-    assert response.status_code == 302
-    created = course.lessons.get(slug="new-lesson")
-    assert "onerror" not in created.body_html and created.sections == [{"anchor": "sec-1", "title": "一"}]
