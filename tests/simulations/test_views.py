@@ -212,6 +212,9 @@ def test_mistakes_page_lists_and_practises_scenario_points(staff_client, scenari
     practice = staff_client.get(practice_url).content.decode()
     good = selectors.choice_token(mistake.step, "good", seed=mistake.pk)
     assert f'value="{good}"' in practice and 'value="good"' not in practice
+    meh = selectors.choice_token(mistake.step, "meh", seed=mistake.pk)
+    wrong = staff_client.post(practice_url, {"choice": meh}).content.decode()
+    assert "还不是理想处理" in wrong and "再练一次" in wrong and "回应good" in wrong  # the ideal, after answering
     response = staff_client.post(practice_url, {"choice": good})
     assert "做对了，已掌握" in response.content.decode()
 
