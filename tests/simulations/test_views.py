@@ -247,3 +247,13 @@ def test_the_admin_shows_the_graph_outline_to_a_content_admin(client, content_ad
     page = client.get(reverse("admin:simulations_scenario_change", args=[scenario.pk])).content.decode()
     assert 'id="step-ask"' in page and 'href="#step-left"' in page
     assert "★ good" in page  # the ideal choice is marked in the outline
+
+
+def test_a_content_admin_sees_the_runs_of_their_own_center_only_in_the_admin(client, content_admin, scenario):
+    own = services.start_run(person=make_user(center=content_admin.center), scenario=scenario, at=timezone.now())
+    other = services.start_run(person=make_user(team=make_team()), scenario=scenario, at=timezone.now())
+    client.force_login(content_admin)
+    assert client.get(reverse("admin:simulations_run_change", args=[own.pk])).status_code == 200
+    assert client.get(reverse("admin:simulations_run_change", args=[other.pk])).status_code == 302  # not found
+    listing = client.get(reverse("admin:simulations_run_changelist")).content.decode()
+    assert f"/run/{own.pk}/change/" in listing and f"/run/{other.pk}/change/" not in listing
