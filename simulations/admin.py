@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import can_edit_content
+from accounts.permissions import can_edit_content, people_visible_to
 
 from .models import Run, RunAnswer, Scenario, ScenarioMistake
 from .selectors import outline
@@ -69,6 +69,10 @@ class RunAdmin(ContentAdminAccess, admin.ModelAdmin):
     search_fields = ["person__username", "person__full_name", "scenario__title"]
     inlines = [RunAnswerInline]
 
+    def get_queryset(self, request):
+        # People's results: a content admin sees those of their own center only.
+        return super().get_queryset(request).filter(person__in=people_visible_to(request.user))
+
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
@@ -77,3 +81,6 @@ class RunAdmin(ContentAdminAccess, admin.ModelAdmin):
 class ScenarioMistakeAdmin(ContentAdminAccess, admin.ModelAdmin):
     list_display = ["person", "step", "wrong_count", "last_wrong_at", "mastered_at"]
     list_filter = ["step__scenario"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(person__in=people_visible_to(request.user))

@@ -5,6 +5,7 @@ exceptions); validate_graph finds unreachable steps, dead ends without an ending
 nowhere, loops without exit and an unknown area. Every issue names its file and step.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,16 @@ KINDS = ("talk", "materials", "form", "ending")
 OUTCOMES = {"materials": ("correct", "missing", "over_asked"), "form": ("correct", "wrong")}
 NEEDS = ("required", "exempt", "unneeded")
 TIMEOUT_KEY = "timeout"
+
+# What fits the database columns (and keeps a file a scenario, not a novel). Checked at import, so
+# a too-long text is an issue naming its file and step, never a database error half-way.
+KEY_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
+MAX_STEPS, MAX_CHOICES, MAX_ITEMS, MAX_FIELDS, MAX_OPTIONS, MAX_CRITERIA = 100, 12, 30, 12, 20, 12
+MAX_POINTS = 100  # a choice's delta on one dimension, either way
+SCENARIO_TEXT = {"slug": 80, "title": 100, "summary": 300, "area": 40, "start": 60}
+PERSONA_TEXT = {"name": 30, "situation": 300, "brings": 200, "mood": 60}
+STEP_TEXT = {"key": 60, "title": 60, "says": 2000, "narration": 300, "prompt": 200}
+CHOICE_TEXT = {"key": 60, "text": 300, "feedback": 2000, "policy": 300, "next": 60, "branch_next": 60}
 
 
 @dataclass(frozen=True)
@@ -105,7 +116,16 @@ class _Reader:
             return default
         return str(value).strip()
 
-    def integer(self, data: dict, name: str, step: str = "", *, required: bool = False, minimum: int | None = None):
+    def integer(
+        self,
+        data: dict,
+        name: str,
+        step: str = "",
+        *,
+        required: bool = False,
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ):
         value = data.get(name)
         if value is None:
             if required:
@@ -116,6 +136,9 @@ class _Reader:
             return None
         if minimum is not None and value < minimum:
             self.issue(step, _("字段 %(name)s 不能小于 %(min)s") % {"name": name, "min": minimum})
+            return None
+        if maximum is not None and value > maximum:
+            self.issue(step, _("字段 %(name)s 不能大于 %(max)s") % {"name": name, "max": maximum})
             return None
         return value
 
@@ -136,8 +159,8 @@ def parse_scenario(data: Any, file: str) -> tuple[ScenarioSpec | None, list[Issu
         title=read.text(data, "title", required=True),
         area=read.text(data, "area", required=True),
         start=read.text(data, "start", required=True),
-        time_limit=read.integer(data, "time_limit", required=True, minimum=10) or 0,
-        step_time_limit=read.integer(data, "step_time_limit", minimum=5) or 90,
+        time_limit=read.integer(data, "time_limit", required=True, minimum=10, maximum=4 * 3600) or 0,
+        step_time_limit=read.integer(data, "step_time_limit", minimum=5, maximum=3600) or 90,
         persona={k: persona.get(k) for k in ("name", "age", "situation", "brings", "mood")},
         summary=read.text(data, "summary"),
         demo=bool(data.get("demo", False)),
@@ -158,7 +181,57 @@ def parse_scenario(data: Any, file: str) -> tuple[ScenarioSpec | None, list[Issu
             continue
         seen.add(step.key)
         spec.steps.append(step)
+    issues += check_limits(spec)
     return spec, issues
+
+
+def check_limits(spec: ScenarioSpec) -> list[Issue]:
+    """Lengths, counts and key formats: what the tables hold and what a page can show."""
+    issues: list[Issue] = []
+
+    def issue(step: str, message: str) -> None:
+        issues.append(Issue(spec.file, step, message))
+
+    def texts(step: str, obj, limits: dict[str, int]) -> None:
+        for name, limit in limits.items():
+            value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name)
+            if isinstance(value, str) and len(value) > limit:
+                issue(step, _("字段 %(name)s 超过 %(n)s 字") % {"name": name, "n": limit})
+
+    def key(step: str, value: str, what: str) -> None:
+        if value and not KEY_PATTERN.match(value):
+            issue(step, _("%(what)s %(key)s 只能用字母、数字、- 和 _") % {"what": what, "key": value})
+
+    texts("", spec, SCENARIO_TEXT)
+    texts("", spec.persona, PERSONA_TEXT)
+    key("", spec.slug, "slug")
+    if len(spec.steps) > MAX_STEPS:
+        issue("", _("步骤不能超过 %(n)s 个") % {"n": MAX_STEPS})
+    if len(spec.rubric) > MAX_CRITERIA:
+        issue("", _("评分项不能超过 %(n)s 个") % {"n": MAX_CRITERIA})
+    for criterion in spec.rubric:
+        texts("", criterion, {"key": 60, "title": 60, "description": 200})
+        key("", criterion["key"], _("评分项代码"))
+    for step in spec.steps:
+        texts(step.key, step, STEP_TEXT)
+        key(step.key, step.key, _("步骤代码"))
+        if len(step.choices) > MAX_CHOICES + 1:
+            issue(step.key, _("选项不能超过 %(n)s 个") % {"n": MAX_CHOICES})
+        for choice in step.choices:
+            texts(step.key, choice, CHOICE_TEXT)
+            key(step.key, choice.key, _("选项代码"))
+            if any(abs(getattr(choice, n)) > MAX_POINTS for n in ("accuracy", "manners", "completeness")):
+                issue(step.key, _("选项 %(c)s 的分值应在 ±%(n)s 之内") % {"c": choice.key, "n": MAX_POINTS})
+            if choice.branch_below is not None and abs(choice.branch_below) > 1000:
+                issue(step.key, _("branch.below 应在 ±1000 之内"))
+        items, fields = step.config.get("items", []), step.config.get("fields", [])
+        if len(items) > MAX_ITEMS or len(fields) > MAX_FIELDS:
+            issue(step.key, _("材料最多 %(i)s 项，表单字段最多 %(f)s 个") % {"i": MAX_ITEMS, "f": MAX_FIELDS})
+        for entry in items + fields:
+            texts(step.key, entry, {"key": 60, "label": 100, "why": 300})
+            if len(entry.get("options", [])) > MAX_OPTIONS or any(len(o) > 100 for o in entry.get("options", [])):
+                issue(step.key, _("表单字段最多 %(n)s 个选项，每个不超过 100 字") % {"n": MAX_OPTIONS})
+    return issues
 
 
 def _parse_rubric(raw: Any, spec: ScenarioSpec, read: _Reader) -> None:
@@ -210,7 +283,7 @@ def _parse_step(raw: Any, index: int, read: _Reader) -> StepSpec | None:
         says=read.text(raw, "says", key),
         narration=read.text(raw, "narration", key),
         prompt=read.text(raw, "prompt", key),
-        time_limit=read.integer(raw, "time_limit", key, minimum=5),
+        time_limit=read.integer(raw, "time_limit", key, minimum=5, maximum=3600),
     )
     if kind == "ending":
         step.outcome = raw.get("outcome", "")

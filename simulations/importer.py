@@ -33,10 +33,39 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
 
 
+MAX_FILE_BYTES = 256 * 1024
+SUFFIXES = (".yaml", ".yml")
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """yaml.safe_load without anchors and aliases: a few lines of `&a [*b, *b, ...]` would
+    otherwise grow into millions of nodes (the "billion laughs"); a scenario never needs them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "YAML 别名（*name）不受支持", mark)
+        return super().compose_node(parent, index)
+
+
 def scenario_files(path: Path) -> list[Path]:
+    """The scenario files a path names: a .yaml/.yml file itself, or those directly in a directory
+    (not in subdirectories, and no symlink that leads out of it)."""
     if path.is_file():
-        return [path]
-    return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+        return [path] if path.suffix in SUFFIXES else []
+    if not path.is_dir():
+        return []
+    root = path.resolve()
+    return sorted(
+        p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file() and p.resolve().is_relative_to(root)
+    )
+
+
+def read_yaml(path: Path):
+    """One file's YAML, parsed safely (no Python objects, no aliases) and only when small."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ValueError(_("文件超过 %(n)s KB") % {"n": MAX_FILE_BYTES // 1024})
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader)
 
 
 def load_specs(paths: list[Path]) -> tuple[list[ScenarioSpec], list[Issue]]:
@@ -47,9 +76,12 @@ def load_specs(paths: list[Path]) -> tuple[list[ScenarioSpec], list[Issue]]:
     slugs: dict[str, str] = {}
     for path in paths:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = read_yaml(path)
         except (yaml.YAMLError, UnicodeDecodeError) as error:
             issues.append(Issue(path.name, "", _("YAML 格式错误：%(e)s") % {"e": error}))
+            continue
+        except (ValueError, OSError) as error:
+            issues.append(Issue(path.name, "", str(error)))
             continue
         spec, parse_issues = parse_scenario(data, path.name)
         issues += parse_issues

@@ -202,6 +202,9 @@ class Run(models.Model):
     started_at = models.DateTimeField(_("开始时间"))
     deadline = models.DateTimeField(_("截止时间"))
     turn = models.PositiveSmallIntegerField(_("已答步数"), default=0)
+    # The ideal path as it was when the run started ([{"title", "kind", "text", "policy_point"}]),
+    # so the review's ideal column stays true after the scenario is edited.
+    ideal_path = models.JSONField(_("理想路径（开始时）"), default=list, blank=True, editable=False)
     current_step = models.ForeignKey(
         Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("当前步骤")
     )

@@ -4,11 +4,13 @@ import random
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import Role
 from accounts.permissions import people_visible_to
 
-from .models import Choice, Run, RunAnswer, RunStatus, Scenario, ScenarioMistake, Step, StepKind
+from .ideal import ideal_path_snapshot
+from .models import Run, RunAnswer, RunStatus, Scenario, ScenarioMistake, Step, StepKind
 
 
 def published_scenarios() -> QuerySet[Scenario]:
@@ -67,18 +69,43 @@ def recent_runs(*, person, limit: int = 5) -> QuerySet[Run]:
 @dataclass(frozen=True)
 class StepScreen:
     step: Step
-    choices: list[Choice]  # talk steps only, in a per-run shuffled order (the ideal is not always first)
-    items: list[dict]  # materials: key and label only, never the need
+    choices: list[dict]  # talk: {"token", "text"} in a shuffled order; the token says nothing
+    items: list[dict]  # materials: key and label only, never the need, in a shuffled order
     fields: list[dict]  # form: key, label, options, never the answer
 
 
+def screen_seed(run: Run) -> int:
+    """One seed per run and step: the order and the tokens change from step to step and run to run."""
+    return run.pk * 1000 + run.turn
+
+
+def choice_token(step: Step, key: str, *, seed: int) -> str:
+    """An opaque value for a reply button: not the choice's key (keys such as "correct" or
+    "not-mine" would give the answer away), and not guessable from one run to the next."""
+    return salted_hmac("simulations.choice", f"{seed}:{step.pk}:{key}").hexdigest()[:12]
+
+
+def choice_key(step: Step, token: str, *, seed: int) -> str:
+    """The key of the choice a submitted token stands for ("" when it stands for none)."""
+    for choice in step.choices.all():
+        if not choice.is_timeout and constant_time_compare(choice_token(step, choice.key, seed=seed), token):
+            return choice.key
+    return ""
+
+
 def step_screen(step: Step, *, seed: int) -> StepScreen:
-    """What the clerk sees of a step: nothing that gives the answer away."""
-    choices: list[Choice] = []
-    if step.kind == StepKind.TALK:
-        choices = [c for c in step.choices.all() if not c.is_timeout]
-        random.Random(seed).shuffle(choices)
+    """What the clerk sees of a step: nothing that gives the answer away, neither in the text nor
+    in the values, the order, or the markup (the ideal reply and the required items are often
+    written first in the YAML, so both lists are shuffled)."""
+    shuffle = random.Random(seed).shuffle
+    choices = [
+        {"token": choice_token(step, c.key, seed=seed), "text": c.text}
+        for c in step.choices.all()
+        if not c.is_timeout and step.kind == StepKind.TALK
+    ]
+    shuffle(choices)
     items = [{"key": i["key"], "label": i["label"]} for i in step.config.get("items", [])]
+    shuffle(items)
     fields = [{"key": f["key"], "label": f["label"], "options": f["options"]} for f in step.config.get("fields", [])]
     return StepScreen(step=step, choices=choices, items=items, fields=fields)
 
@@ -90,14 +117,8 @@ def transcript(run: Run) -> list[RunAnswer]:
 def review(run: Run) -> dict:
     """The path taken beside the ideal path, with each choice's feedback, policy point and time."""
     answers = list(run.answers.all())
-    steps = {s.key: s for s in run.scenario.steps.prefetch_related("choices")}
-    ideal = []
-    for node in run.scenario.ideal_path:
-        step = steps.get(node["step"])
-        if step is None:
-            continue
-        choice = next((c for c in step.choices.all() if c.key == node["choice"]), None)
-        ideal.append({"step": step, "choice": choice})
+    # The ideal path as it was when the run started (runs from before the snapshot: as it is now).
+    ideal = run.ideal_path or ideal_path_snapshot(run.scenario)
     return {
         "answers": answers,
         "ideal": ideal,

@@ -15,6 +15,7 @@ from leaderboard.models import ActivityKind
 from leaderboard.services import record_result
 
 from . import scoring
+from .ideal import ideal_path_snapshot, ideal_text
 from .models import (
     Choice,
     EndingOutcome,
@@ -86,20 +87,6 @@ def evaluate(*, step: Step, answer: Answer) -> Evaluation:
     raise InvalidAnswer(_("结局步骤无需作答。"))
 
 
-def ideal_text(step: Step) -> str:
-    """The ideal answer of a step in words, for the review and for practice after answering."""
-    if step.kind == StepKind.MATERIALS:
-        items = step.config.get("items", [])
-        required = "、".join(i["label"] for i in items if i["need"] == "required")
-        exempt = "、".join(i["label"] for i in items if i["need"] == "exempt")
-        text = _("应收：%(r)s") % {"r": required or "—"}
-        return text + (_("；免于提交：%(e)s") % {"e": exempt} if exempt else "")
-    if step.kind == StepKind.FORM:
-        return "；".join(f"{f['label']}：{f['answer']}" for f in step.config.get("fields", []))
-    ideal = next((c for c in step.choices.all() if c.is_ideal), None)
-    return ideal.text if ideal else ""
-
-
 # --- Runs -------------------------------------------------------------------------------------
 
 
@@ -125,6 +112,7 @@ def start_run(*, person, scenario: Scenario, live: bool = False, at: datetime) -
             deadline=at + timedelta(seconds=scenario.time_limit_seconds),
             current_step=start,
             step_started_at=at,
+            ideal_path=ideal_path_snapshot(scenario),
         )
         run.step_deadline = _step_deadline(run, start, at)
         try:

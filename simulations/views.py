@@ -20,9 +20,11 @@ REFUSALS = {
 }
 
 
-def _answer_from(post) -> services.Answer:
+def _answer_from(post, *, step, seed: int) -> services.Answer:
+    """The answer as posted: the reply button's opaque token, the ticked items, the form's values."""
     values = {key.removeprefix("field-"): value for key, value in post.items() if key.startswith("field-")}
-    return services.Answer(choice_key=post.get("choice", ""), ticked=post.getlist("item"), values=values)
+    choice = selectors.choice_key(step, post.get("choice", ""), seed=seed) if step else ""
+    return services.Answer(choice_key=choice, ticked=post.getlist("item"), values=values)
 
 
 def _own_run(request, run_id: int) -> Run:
@@ -61,7 +63,7 @@ def _stage_context(run: Run, *, notice: str = "") -> dict:
     answers = selectors.transcript(run)
     screen = None
     if run.is_active:
-        screen = selectors.step_screen(run.current_step, seed=run.pk * 100 + run.turn)
+        screen = selectors.step_screen(run.current_step, seed=selectors.screen_seed(run))
     return {"run": run, "answers": answers, "screen": screen, "now": now, "notice": notice}
 
 
@@ -92,7 +94,8 @@ def answer(request, run_id: int):
     except ValueError:
         turn = -1
     try:
-        result = services.submit_answer(run=run, turn=turn, answer=_answer_from(request.POST), at=timezone.now())
+        answer = _answer_from(request.POST, step=run.current_step, seed=selectors.screen_seed(run))
+        result = services.submit_answer(run=run, turn=turn, answer=answer, at=timezone.now())
     except services.InvalidAnswer as error:
         run = services.open_run(run=run, at=timezone.now())
         return _after_turn(request, run, notice=str(error))
@@ -109,9 +112,11 @@ def check(request, run_id: int):
 def review(request, run_id: int):
     run = get_object_or_404(selectors.runs_visible_to(request.user).select_related("scenario__area"), pk=run_id)
     if run.is_active:
-        if run.person_id != request.user.pk:
-            raise Http404
-        return redirect("simulations:play", run_id=run.pk)
+        if run.person_id == request.user.pk:
+            return redirect("simulations:play", run_id=run.pk)
+        if run.awaits_rubric and selectors.may_score_rubric(request.user, run):
+            return redirect("simulations:rubric", run_id=run.pk)  # the supervisor watching a live run
+        raise Http404
     context = {
         "run": run,
         "review": selectors.review(run),
@@ -121,13 +126,21 @@ def review(request, run_id: int):
 
 
 def rubric(request, run_id: int):
-    run = get_object_or_404(selectors.runs_visible_to(request.user).select_related("scenario"), pk=run_id)
-    if not selectors.may_score_rubric(request.user, run):
+    """The supervisor's rubric for a live run, on a tablet beside the counter. While the run goes on
+    the levels can be chosen; the page asks every few seconds and enables 提交 when the run is over."""
+    run = get_object_or_404(selectors.runs_visible_to(request.user).select_related("scenario", "person"), pk=run_id)
+    if not (run.live and run.scenario.has_rubric and selectors.may_score_rubric(request.user, run)):
         raise Http404
+    if run.rubric_at is not None:
+        messages.info(request, _("该记录已评分。"))
+        return redirect("simulations:review", run_id=run.pk)
+    run = services.open_run(run=run, at=timezone.now())  # a run nobody touches any more still ends on time
+    if request.htmx and request.method == "GET":
+        return render(request, "simulations/partials/rubric_submit.html", {"run": run})
     criteria = list(run.scenario.rubric_criteria.all())
+    levels: dict[str, int] = {}
     error = ""
     if request.method == "POST":
-        levels = {}
         for criterion in criteria:
             value = request.POST.get(f"level-{criterion.key}", "")
             if value.isdigit():
@@ -139,7 +152,8 @@ def rubric(request, run_id: int):
         else:
             messages.success(request, _("评分已提交，成绩已计入。"))
             return redirect("simulations:review", run_id=run.pk)
-    return render(request, "simulations/rubric.html", {"run": run, "criteria": criteria, "error": error})
+    rows = [{"criterion": c, "chosen": levels.get(c.key)} for c in criteria]
+    return render(request, "simulations/rubric.html", {"run": run, "rows": rows, "error": error})
 
 
 def mistakes(request):
@@ -156,7 +170,8 @@ def practice(request, pk: int):
     result = None
     if request.method == "POST":
         try:
-            result = services.practice_mistake(mistake=mistake, answer=_answer_from(request.POST), at=timezone.now())
+            answer = _answer_from(request.POST, step=mistake.step, seed=mistake.pk)
+            result = services.practice_mistake(mistake=mistake, answer=answer, at=timezone.now())
         except services.InvalidAnswer as error:
             messages.warning(request, str(error))
     context = {"mistake": mistake, "screen": selectors.step_screen(mistake.step, seed=pk), "result": result}

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -26,4 +27,17 @@ def signed(value: int) -> str:
 @register.filter
 def seconds(value: float) -> str:
     value = round(value)
-    return f"{value // 60}分{value % 60:02d}秒" if value >= 60 else f"{value}秒"
+    if value >= 60:
+        return _("%(m)s分%(s)02d秒") % {"m": value // 60, "s": value % 60}
+    return _("%(s)s秒") % {"s": value}
+
+
+@register.filter
+def duration(value: int) -> str:
+    """A time limit in words: 600 -> 10 分钟, 90 -> 1 分 30 秒, 45 -> 45 秒."""
+    minutes, rest = divmod(int(value), 60)
+    if not minutes:
+        return _("%(s)s 秒") % {"s": rest}
+    if not rest:
+        return _("%(m)s 分钟") % {"m": minutes}
+    return _("%(m)s 分 %(s)s 秒") % {"m": minutes, "s": rest}

@@ -80,6 +80,16 @@ def small_scenario(area_code: str, **overrides) -> dict:
     return data | overrides
 
 
+# A supervisor rubric of two criteria, 4 points each, weighing 0.4 of the final score.
+RUBRIC = {
+    "weight": 0.4,
+    "criteria": [
+        {"key": "a", "title": "首问负责", "levels": [{"label": "差", "points": 0}, {"label": "好", "points": 4}]},
+        {"key": "b", "title": "一次告知", "levels": [{"label": "差", "points": 0}, {"label": "好", "points": 4}]},
+    ],
+}
+
+
 def write_yaml(directory: Path, data: dict, name: str | None = None) -> Path:
     path = directory / (name or f"{data.get('slug', 'scenario')}.yaml")
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

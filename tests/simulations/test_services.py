@@ -8,11 +8,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from leaderboard.models import ActivityKind, LedgerEntry
-from simulations import services
-from simulations.models import Rating, Run, RunStatus, ScenarioMistake
+from simulations import selectors, services
+from simulations.demo import SCENARIO_DIR
+from simulations.importer import import_scenarios
+from simulations.models import Rating, Run, RunStatus, Scenario, ScenarioMistake
 from simulations.services import Answer
 from tests.conftest import make_user
 from tests.simulations.factories import import_dict, small_scenario
+from training import demo as training_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +152,76 @@ def test_a_scenario_point_is_practised_until_mastered(staff, scenario):
     assert services.practice_mistake(mistake=mistake, answer=GOOD, at=at(20)).correct
     mistake.refresh_from_db()
     assert mistake.mastered_at == at(20)
+
+
+def test_a_step_can_have_its_own_time_limit(staff, area, tmp_path):
+    data = small_scenario(area.code)
+    data["steps"][1]["time_limit"] = 20  # the materials step: 20 s instead of the default 60
+    scenario = import_dict(tmp_path, data)
+    run = play(services.start_run(person=staff, scenario=scenario, at=at(0)), (GOOD, 10))
+    assert run.step_deadline == at(30)
+    late = services.submit_answer(run=run, turn=1, answer=RIGHT_DOCS, at=at(31))
+    assert (late.accepted, late.reason) == (False, "deadline")
+    assert late.run.answers.get(step_key="docs").limit_seconds == 20
+
+
+def test_an_answer_after_the_run_deadline_is_refused_and_the_run_times_out(staff, area, tmp_path):
+    scenario = import_dict(tmp_path, small_scenario(area.code, time_limit=50, step_time_limit=40))
+    run = play(services.start_run(person=staff, scenario=scenario, at=at(0)), (GOOD, 30))
+    assert run.step_deadline == at(50)  # the step's 40 s are cut to the run's deadline
+    late = services.submit_answer(run=run, turn=1, answer=RIGHT_DOCS, at=at(51))
+    assert (late.accepted, late.reason) == (False, "deadline")
+    assert late.run.status == RunStatus.TIMED_OUT and late.run.finished_at == at(50)
+    assert late.run.answers.get(step_key="docs").timed_out
+    assert services.submit_answer(run=late.run, turn=2, answer=RIGHT_FORM, at=at(52)).reason == "finished"
+
+
+def test_each_answer_keeps_its_server_time_and_elapsed_seconds(staff, scenario):
+    run = play(services.start_run(person=staff, scenario=scenario, at=at(0)), (GOOD, 12), (RIGHT_DOCS, 40))
+    first, second = run.answers.all()
+    assert (first.started_at, first.answered_at, first.elapsed_seconds) == (at(0), at(12), 12)
+    assert (second.started_at, second.answered_at, second.elapsed_seconds) == (at(12), at(40), 28)
+
+
+def test_a_branch_looks_at_the_score_so_far_not_only_at_the_last_choice(staff, area, tmp_path):
+    data = small_scenario(area.code)
+    data["steps"][0]["choices"][1]["branch"] = {"below": -100, "next": "left"}  # meh: go on to the materials
+    data["steps"][2]["outcomes"]["correct"]["branch"] = {"below": 20, "next": "left"}
+    scenario = import_dict(tmp_path, data)
+    # The same right form leads to the good ending after a good start (15 + 20 + 15 = 50 points) …
+    good = play(services.start_run(person=staff, scenario=scenario, at=at(0)), (GOOD, 5), (RIGHT_DOCS, 10))
+    good = play(good, (RIGHT_FORM, 15))
+    assert good.ending_title == "办结"
+    # … and to the resident leaving after a poor one (-10 - 5 + 15 = 0, below 20).
+    other = make_user(team=staff.team)
+    poor = services.start_run(person=other, scenario=scenario, at=at(0))
+    poor = play(poor, (Answer(choice_key="meh"), 5), (Answer(ticked=["id", "photo"]), 10), (RIGHT_FORM, 15))
+    assert poor.ending_title == "离开" and poor.status == RunStatus.FAILED
+
+
+def test_a_recovery_path_leads_back_to_a_good_ending(staff):
+    training_demo.load()
+    import_scenarios(paths=[SCENARIO_DIR / "02-wang-shushu-offline-code.yaml"])
+    scenario = Scenario.objects.get(slug="wang-shushu-offline-code")
+    run = services.start_run(person=staff, scenario=scenario, at=at(0))
+    run = play(run, (Answer(choice_key="buy-phone"), 10), (Answer(choice_key="fix"), 20))
+    assert run.current_step.key == "materials"  # recovered: the conversation goes on
+    run = play(run, (Answer(ticked=["id"]), 30), (Answer(choice_key="explain-all"), 40))
+    assert run.status == RunStatus.FINISHED and run.ending_outcome == "good"
+    assert run.overall < 100  # the wrong first reply still costs
+
+
+def test_the_review_keeps_the_ideal_path_of_when_the_run_was_played(staff, area, tmp_path):
+    data = small_scenario(area.code, slug="edited")
+    scenario = import_dict(tmp_path, data)
+    run = play(services.start_run(person=staff, scenario=scenario, at=at(0)), (Answer(choice_key="rude"), 5))
+    # The scenario is edited: another reply becomes the ideal one, with another text.
+    data["steps"][0]["choices"][0].update(ideal=False)
+    data["steps"][0]["choices"][1].update(ideal=True, text="新的理想回应", branch=None)
+    import_dict(tmp_path, data)
+    assert Scenario.objects.get(slug="edited").ideal_path[0]["choice"] == "meh"
+    review = selectors.review(Run.objects.get(pk=run.pk))
+    assert [n["text"] for n in review["ideal"]][:1] == ["回应good"]
+    assert review["ideal"][-1] == {"title": "办结", "kind": "ending", "text": "", "policy_point": ""}
+    assert review["answers"][0].ideal_text == "回应good"
+    assert "应收：身份证；免于提交：户口簿" in [n["text"] for n in review["ideal"]]

@@ -17,7 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="*", help="YAML 文件或目录，默认 content/scenarios/")
 
     def handle(self, *args, paths, **options):
-        files = [f for p in (paths or [DEFAULT_DIR]) for f in scenario_files(Path(p))]
+        files = []
+        for given in paths or [DEFAULT_DIR]:
+            found = scenario_files(Path(given))
+            if not found:
+                raise CommandError(f"{given}：不是 .yaml/.yml 文件，也不是含有这类文件的目录")
+            files += found
         try:
             report = import_scenarios(paths=files)
         except ScenarioImportError as error:
