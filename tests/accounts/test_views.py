@@ -107,3 +107,17 @@ def test_content_admin_edits_content_apps_but_not_people(client, content_admin):
     assert client.get("/admin/quizzes/question/add/").status_code == 200
     assert client.get("/admin/accounts/user/").status_code == 403
     assert client.get("/admin/leaderboard/ledgerentry/").status_code == 403
+
+
+def test_server_error_page_renders_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "服务器出错了" in html and "/static/css/app.css" in html
+
+
+def test_permission_denied_uses_product_page(client, staff):
+    client.force_login(staff)
+    response = client.get(reverse("reports:index"))
+    assert response.status_code == 403
+    assert "没有权限" in response.content.decode()
