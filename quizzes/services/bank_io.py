@@ -305,9 +305,11 @@ def commit_import(*, upload: QuestionImport, at: datetime) -> Checked:
     return checked
 
 
-def import_bank_file(*, filename: str, data: bytes, skip_unknown_lessons: bool = False) -> tuple[Checked, dict]:
-    """Read, check and apply in one go (the demo loader and scripts). Raises nothing; nothing is
-    written unless every row is valid."""
+def import_bank_file(
+    *, filename: str, data: bytes, skip_unknown_lessons: bool = False, dry_run: bool = False
+) -> tuple[Checked, dict]:
+    """Read, check and apply in one go (the import_questions command and the demo loader). Raises
+    nothing; nothing is written unless every row is valid, and nothing at all on a dry run."""
     try:
         raw_rows = read_bank_file(filename=filename, data=data)
     except BankFileError as error:
@@ -315,6 +317,8 @@ def import_bank_file(*, filename: str, data: bytes, skip_unknown_lessons: bool =
     checked = check_rows(raw_rows, skip_unknown_lessons=skip_unknown_lessons)
     if not checked.ok:
         return checked, {}
+    if dry_run:
+        return checked, checked.counts()
     return checked, apply_rows(checked.rows)
 
 
