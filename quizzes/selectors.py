@@ -120,6 +120,18 @@ def hub_for(*, person, at) -> dict:
     }
 
 
+def daily_overview(*, person, at) -> dict:
+    """What the 每日一练 start page shows: today's attempt if made, the streak, reviews due."""
+    today = timezone.localdate(at)
+    return {
+        "daily": Attempt.objects.filter(person=person, mode=AttemptMode.DAILY, day=today).first(),
+        "streak": daily_streak(person=person, today=today),
+        "due": MistakeEntry.objects.filter(
+            person=person, mastered_at__isnull=True, due_on__lte=today, question__is_active=True
+        ).count(),
+    }
+
+
 def daily_streak(*, person, today) -> int:
     """Days in a row with a finished 每日一练, up to today (or yesterday, when today's is not done yet)."""
     days = set(
