@@ -7,7 +7,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.permissions import can_edit_content
+from accounts.permissions import can_edit_content, people_visible_to
 from training.models import BusinessArea
 
 from .models import (
@@ -177,5 +177,13 @@ def question_statistics() -> list[dict]:
     return table
 
 
-def open_reports():
-    return QuestionReport.objects.filter(status=ReportStatus.OPEN).select_related("question__area", "reporter")
+def open_reports(*, viewer) -> list[QuestionReport]:
+    """The 纠错 queue. The bank is shared by every center, so is the queue; a reporter's name is
+    shown only to admins who may see that person (accounts.permissions), else just "another center"."""
+    reports = list(QuestionReport.objects.filter(status=ReportStatus.OPEN).select_related("question__area", "reporter"))
+    visible = set(
+        people_visible_to(viewer).filter(pk__in={r.reporter_id for r in reports}).values_list("pk", flat=True)
+    )
+    for report in reports:
+        report.reporter_name = report.reporter.display_name if report.reporter_id in visible else None
+    return reports

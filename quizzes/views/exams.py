@@ -1,13 +1,13 @@
 """Exam pages: the quiz card, start/resume, autosave, submit."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..models import Attempt, AttemptMode, AttemptStatus, Quiz
+from ..models import Attempt, AttemptItem, AttemptMode, AttemptStatus, Quiz
 from ..presenters import public_item
 from ..selectors import attempt_or_404, attempts_at_quiz
 from ..services import AttemptClosed
@@ -50,6 +50,8 @@ def attempt_answer(request, attempt_id: int, position: int):
     attempt = attempt_or_404(person=request.user, attempt_id=attempt_id, mode=AttemptMode.EXAM)
     try:
         save_answer(attempt=attempt, position=position, values=request.POST.getlist(f"q{position}"), at=timezone.now())
+    except AttemptItem.DoesNotExist:
+        raise Http404 from None
     except AttemptClosed as refusal:
         response = HttpResponse(str(refusal), status=200 if request.htmx else 409)
         if request.htmx:
