@@ -45,6 +45,15 @@ def attempt_or_404(*, person, attempt_id: int, mode: str | None = None) -> Attem
     return get_object_or_404(attempts, pk=attempt_id, person=person)
 
 
+def answered_count(attempt: Attempt) -> int:
+    """Questions of an attempt with an answer kept (an emptied field does not count)."""
+    return sum(
+        1
+        for response in attempt.items.values_list("response", flat=True)
+        if response and (response.get("labels") or response.get("text"))
+    )
+
+
 def attempts_at_quiz(*, person, quiz) -> list[Attempt]:
     return list(Attempt.objects.filter(person=person, quiz=quiz).order_by("-number"))
 
@@ -54,6 +63,7 @@ def mistakes_of(*, person) -> list[MistakeEntry]:
     return list(
         MistakeEntry.objects.filter(person=person, mastered_at__isnull=True)
         .select_related("question__area")
+        .prefetch_related(Prefetch("question__options", queryset=Option.objects.order_by("label")))
         .order_by(F("due_on").asc(nulls_last=True), "-last_wrong_at")
     )
 
@@ -180,7 +190,11 @@ def question_statistics() -> list[dict]:
 def open_reports(*, viewer) -> list[QuestionReport]:
     """The 纠错 queue. The bank is shared by every center, so is the queue; a reporter's name is
     shown only to admins who may see that person (accounts.permissions), else just "another center"."""
-    reports = list(QuestionReport.objects.filter(status=ReportStatus.OPEN).select_related("question__area", "reporter"))
+    reports = list(
+        QuestionReport.objects.filter(status=ReportStatus.OPEN)
+        .select_related("question__area", "reporter")
+        .prefetch_related(Prefetch("question__options", queryset=Option.objects.order_by("label")))
+    )
     visible = set(
         people_visible_to(viewer).filter(pk__in={r.reporter_id for r in reports}).values_list("pk", flat=True)
     )

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from ..models import Attempt, AttemptItem, AttemptMode, AttemptStatus, Quiz
 from ..presenters import public_item
-from ..selectors import attempt_or_404, attempts_at_quiz
+from ..selectors import answered_count, attempt_or_404, attempts_at_quiz
 from ..services import AttemptClosed
 from ..services.exams import QuizUnavailable, finalize_if_overdue, save_answer, start_exam, submit_exam
 
@@ -38,7 +38,7 @@ def exam_page(request, attempt):
     context = {
         "attempt": attempt,
         "questions": [public_item(item) for item in items],
-        "answered": sum(1 for item in items if item.is_answered),
+        "answered": answered_count(attempt),
         "server_now": timezone.now(),
     }
     return render(request, "quizzes/exam.html", context)
@@ -57,7 +57,8 @@ def attempt_answer(request, attempt_id: int, position: int):
         if request.htmx:
             response["HX-Redirect"] = attempt.get_absolute_url()
         return response
-    return render(request, "quizzes/partials/saved.html", {"at": timezone.now()})
+    context = {"at": timezone.now(), "answered": answered_count(attempt), "total": attempt.items.count()}
+    return render(request, "quizzes/partials/saved.html", context)
 
 
 @require_POST

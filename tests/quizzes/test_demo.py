@@ -59,3 +59,19 @@ def test_the_xlsx_bank_is_the_csv_bank_and_imports_identically():
     assert checked.ok and summary["create"] == len(from_csv)
     checked, summary = import_bank_file(filename=csv_path.name, data=csv_path.read_bytes(), skip_unknown_lessons=True)
     assert checked.ok and summary["unchanged"] == len(from_csv)  # the CSV finds every question already there
+
+
+def test_sample_results_fill_the_statistics_and_the_queue_once():
+    from accounts import demo as accounts_demo
+    from quizzes.models import Attempt, QuestionReport
+    from quizzes.selectors import question_statistics
+
+    accounts_demo.load()
+    training_demo.load_areas()
+    demo.load()
+    demo.load()
+    assert Attempt.objects.filter(quiz__title="社保医保业务测验（示例）").count() == len(demo.SAMPLE_PEOPLE)
+    assert not Attempt.objects.filter(person__username="staff01").exists()  # the demo login starts fresh
+    rows = question_statistics()
+    assert len(rows) == 10 and all(row["stats"].discrimination is not None for row in rows)
+    assert QuestionReport.objects.count() == 2
