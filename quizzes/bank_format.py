@@ -5,6 +5,7 @@ database. Validation and applying live in services.bank_io.
 """
 
 import io
+import zipfile
 from dataclasses import dataclass
 
 import pandas as pd
@@ -51,6 +52,7 @@ ANSWER_SEPARATORS = "|｜;；"
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 3000
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # an .xlsx of 3000 questions unpacks to a few MB
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,16 +67,22 @@ class RawRow:
     values: dict[str, str]
 
 
+def _looks_like_formula(value: str) -> bool:
+    # Spreadsheet programs skip leading spaces and line breaks before deciding a cell is a formula.
+    return value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS)
+
+
 def neutralize(value):
-    """Make a cell inert for spreadsheet programs: a leading formula character gets a quote before it."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Make a cell inert for spreadsheet programs: a cell that could start a formula (also after
+    leading whitespace) gets a quote before it, so it is shown as text and never run."""
+    if isinstance(value, str) and _looks_like_formula(value):
         return "'" + value
     return value
 
 
 def unneutralize(value: str) -> str:
     """Undo neutralize() so that exported files import back unchanged."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+    if value.startswith("'") and _looks_like_formula(value[1:]):
         return value[1:]
     return value
 
@@ -89,6 +97,22 @@ def _decode_csv(data: bytes) -> str:
     raise BankFileError(_("无法识别文件编码：请另存为“CSV UTF-8”或 Excel 文件后再上传。"))
 
 
+def _check_xlsx(data: bytes) -> None:
+    """An .xlsx is a zip: refuse anything else, and a small file that would unpack to a huge one."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise BankFileError(
+            _("文件无法读取：这不是有效的 .xlsx 文件（可在 Excel 中另存为 .xlsx 后再上传）。")
+        ) from None
+    if "xl/workbook.xml" not in names:
+        raise BankFileError(_("文件无法读取：这不是有效的 .xlsx 文件（可在 Excel 中另存为 .xlsx 后再上传）。"))
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise BankFileError(_("文件解压后过大：请拆分后分批导入。"))
+
+
 def read_bank_file(*, filename: str, data: bytes) -> list[RawRow]:
     if len(data) > MAX_BYTES:
         raise BankFileError(_("文件过大：最大 %(mb)s MB。") % {"mb": MAX_BYTES // (1024 * 1024)})
@@ -97,6 +121,7 @@ def read_bank_file(*, filename: str, data: bytes) -> list[RawRow]:
     name = filename.lower()
     try:
         if name.endswith(".xlsx"):
+            _check_xlsx(data)
             frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
         elif name.endswith(".csv"):
             frame = pd.read_csv(io.StringIO(_decode_csv(data)), dtype=str, keep_default_na=False)

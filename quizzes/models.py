@@ -125,6 +125,11 @@ class AttemptStatus(models.TextChoices):
     OPEN = "open", _("作答中")
     SUBMITTED = "submitted", _("已交卷")
     EXPIRED = "expired", _("超时自动交卷")
+    ABANDONED = "abandoned", _("中途结束")  # a practice round or 每日一练 left before its last answer
+
+
+# Rounds answered one question at a time, with feedback at once (as opposed to exams and lesson checks).
+PRACTICE_MODES = (AttemptMode.PRACTICE, AttemptMode.DAILY)
 
 
 class PaperKind(models.TextChoices):

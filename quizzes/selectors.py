@@ -7,7 +7,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.permissions import can_edit_content
+from accounts.permissions import can_edit_content, people_visible_to
 from training.models import BusinessArea
 
 from .models import (
@@ -45,6 +45,15 @@ def attempt_or_404(*, person, attempt_id: int, mode: str | None = None) -> Attem
     return get_object_or_404(attempts, pk=attempt_id, person=person)
 
 
+def answered_count(attempt: Attempt) -> int:
+    """Questions of an attempt with an answer kept (an emptied field does not count)."""
+    return sum(
+        1
+        for response in attempt.items.values_list("response", flat=True)
+        if response and (response.get("labels") or response.get("text"))
+    )
+
+
 def attempts_at_quiz(*, person, quiz) -> list[Attempt]:
     return list(Attempt.objects.filter(person=person, quiz=quiz).order_by("-number"))
 
@@ -54,6 +63,7 @@ def mistakes_of(*, person) -> list[MistakeEntry]:
     return list(
         MistakeEntry.objects.filter(person=person, mastered_at__isnull=True)
         .select_related("question__area")
+        .prefetch_related(Prefetch("question__options", queryset=Option.objects.order_by("label")))
         .order_by(F("due_on").asc(nulls_last=True), "-last_wrong_at")
     )
 
@@ -125,6 +135,18 @@ def hub_for(*, person, at) -> dict:
     }
 
 
+def daily_overview(*, person, at) -> dict:
+    """What the 每日一练 start page shows: today's attempt if made, the streak, reviews due."""
+    today = timezone.localdate(at)
+    return {
+        "daily": Attempt.objects.filter(person=person, mode=AttemptMode.DAILY, day=today).first(),
+        "streak": daily_streak(person=person, today=today),
+        "due": MistakeEntry.objects.filter(
+            person=person, mastered_at__isnull=True, due_on__lte=today, question__is_active=True
+        ).count(),
+    }
+
+
 def daily_streak(*, person, today) -> int:
     """Days in a row with a finished 每日一练, up to today (or yesterday, when today's is not done yet)."""
     days = set(
@@ -170,5 +192,17 @@ def question_statistics() -> list[dict]:
     return table
 
 
-def open_reports():
-    return QuestionReport.objects.filter(status=ReportStatus.OPEN).select_related("question__area", "reporter")
+def open_reports(*, viewer) -> list[QuestionReport]:
+    """The 纠错 queue. The bank is shared by every center, so is the queue; a reporter's name is
+    shown only to admins who may see that person (accounts.permissions), else just "another center"."""
+    reports = list(
+        QuestionReport.objects.filter(status=ReportStatus.OPEN)
+        .select_related("question__area", "reporter")
+        .prefetch_related(Prefetch("question__options", queryset=Option.objects.order_by("label")))
+    )
+    visible = set(
+        people_visible_to(viewer).filter(pk__in={r.reporter_id for r in reports}).values_list("pk", flat=True)
+    )
+    for report in reports:
+        report.reporter_name = report.reporter.display_name if report.reporter_id in visible else None
+    return reports

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leaderboard.services import record_result
 
 from ..grading import grade_snapshot, snapshot_of
-from ..models import Attempt, AttemptItem, AttemptMode, AttemptStatus, Question, QuestionKind
+from ..models import PRACTICE_MODES, Attempt, AttemptItem, AttemptMode, AttemptStatus, Question, QuestionKind
 from .mistakes import record_outcome
 
 POINTS_PER_QUESTION = 10  # practice, 每日一练 and lesson checks; exams set their own points
@@ -83,9 +84,20 @@ def grade_item(item: AttemptItem) -> float:
     return grade.ratio
 
 
-@transaction.atomic
 def answer_now(*, attempt: Attempt, position: int, values: Sequence[str], at: datetime) -> AttemptItem:
-    """Practice-style answer: graded at once, feedback shown, the 错题本 updated; last one ends the round."""
+    """Practice-style answer: graded at once, feedback shown, the 错题本 updated; last one ends the round.
+
+    A round left open on an earlier day takes no more answers: it is closed with what was answered.
+    Raises AttemptItem.DoesNotExist for a position the round does not have.
+    """
+    if is_stale_round(attempt, at=at):
+        close_round(attempt=attempt)
+        raise AttemptClosed(_("这一轮练习是之前留下的，已按已答的题目结算。"))
+    return _answer_now(attempt=attempt, position=position, values=values, at=at)
+
+
+@transaction.atomic
+def _answer_now(*, attempt: Attempt, position: int, values: Sequence[str], at: datetime) -> AttemptItem:
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     if not attempt.is_open:
         raise AttemptClosed(_("本轮练习已结束。"))
@@ -114,6 +126,9 @@ def finalize(*, attempt: Attempt, at: datetime, status: str = AttemptStatus.SUBM
         attempt.refresh_from_db()
         return False
     items = list(locked.items.select_related("question"))
+    if locked.mode in PRACTICE_MODES:
+        # Practice shows one question at a time: a question never answered was never a wrong answer.
+        items = [item for item in items if item.is_answered]
     for item in items:
         if item.ratio is None:
             item.ratio = grade_item(item) if has_answer(item.response) else 0.0
@@ -133,6 +148,25 @@ def finalize(*, attempt: Attempt, at: datetime, status: str = AttemptStatus.SUBM
     report_to_ledger(attempt=locked, items=items, at=at)
     attempt.refresh_from_db()
     return True
+
+
+def round_day(attempt: Attempt):
+    """The day a practice round belongs to: 每日一练 its own day, other rounds the day they started."""
+    return attempt.day or timezone.localdate(attempt.started_at)
+
+
+def is_stale_round(attempt: Attempt, *, at: datetime) -> bool:
+    """An open practice round or 每日一练 from an earlier day: it was left and will not be finished."""
+    return attempt.is_open and attempt.mode in PRACTICE_MODES and round_day(attempt) < timezone.localdate(at)
+
+
+def close_round(*, attempt: Attempt) -> bool:
+    """Close a practice round left before its last answer: what was answered counts (to the ledger,
+    once, as of the last answer); the questions never answered count for nothing. No answer at
+    all: closed without a ledger row."""
+    last = attempt.items.filter(answered_at__isnull=False).order_by("-answered_at").first()
+    at = last.answered_at if last else attempt.started_at
+    return finalize(attempt=attempt, at=at, status=AttemptStatus.ABANDONED)
 
 
 def report_to_ledger(*, attempt: Attempt, items: list[AttemptItem], at: datetime) -> None:

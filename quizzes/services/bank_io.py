@@ -43,6 +43,14 @@ TRUE_FALSE_OPTIONS = {"A": "正确", "B": "错误"}
 class RowError:
     row: int | None  # None: the file as a whole
     message: str
+    stem: str = ""  # the row's 题干, so the admin finds it in the file
+
+
+@dataclass
+class RowProblems:
+    row: int | None
+    stem: str
+    messages: list[str]
 
 
 @dataclass
@@ -61,6 +69,19 @@ class ParsedRow:
     lessons: list[str] = field(default_factory=list)
     action: str = "create"  # create | update | unchanged
 
+    @property
+    def kind_label(self) -> str:
+        return KIND_TITLES[self.kind]
+
+    @property
+    def answer_text(self) -> str:
+        """The answer as the file states it: 正确/错误, option letters, or the accepted answers."""
+        if self.kind == QuestionKind.TRUE_FALSE:
+            return TRUE_FALSE_OPTIONS[self.correct[0]] if self.correct else ""
+        if self.kind == QuestionKind.FILL_BLANK:
+            return " / ".join(self.accepted)
+        return "".join(self.correct)
+
 
 @dataclass
 class Checked:
@@ -71,6 +92,14 @@ class Checked:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def errors_by_row(self) -> list[RowProblems]:
+        """One entry per bad row (the file as a whole first), every problem of that row together."""
+        grouped: dict[int | None, RowProblems] = {}
+        for error in sorted(self.errors, key=lambda e: e.row or 0):
+            entry = grouped.setdefault(error.row, RowProblems(error.row, error.stem, []))
+            entry.messages.append(error.message)
+        return list(grouped.values())
 
     def counts(self) -> dict[str, int]:
         counts = {"create": 0, "update": 0, "unchanged": 0}
@@ -95,7 +124,8 @@ def _parse_row(raw: RawRow, areas: dict[str, BusinessArea], lessons: set[str], s
         problems.append(_("题干为空"))
     area = areas.get(v[COL_AREA]) or areas.get(v[COL_AREA].lower())
     if area is None:
-        problems.append(_("未知业务条线“%(area)s”") % {"area": v[COL_AREA] or "空"})
+        known = "、".join(sorted({a.name for a in areas.values()}, key=lambda name: name))
+        problems.append(_("未知业务条线“%(area)s”（可用：%(known)s）") % {"area": v[COL_AREA] or "空", "known": known})
     difficulty = 3
     if v[COL_DIFFICULTY]:
         try:
@@ -172,12 +202,12 @@ def check_rows(raw_rows: list[RawRow], *, skip_unknown_lessons: bool = False) ->
     for raw in raw_rows:
         result = _parse_row(raw, areas, lessons, skip_unknown_lessons)
         if isinstance(result, list):
-            checked.errors += [RowError(raw.number, message) for message in result]
+            checked.errors += [RowError(raw.number, message, raw.values[COL_STEM]) for message in result]
             continue
         row, unknown = result
         checked.skipped_lessons += unknown
         if row.stem in seen:
-            checked.errors.append(RowError(row.row, _("题干与第 %(n)s 行重复") % {"n": seen[row.stem]}))
+            checked.errors.append(RowError(row.row, _("题干与第 %(n)s 行重复") % {"n": seen[row.stem]}, row.stem))
             continue
         seen[row.stem] = row.row
         if row.stem in existing:
@@ -305,9 +335,11 @@ def commit_import(*, upload: QuestionImport, at: datetime) -> Checked:
     return checked
 
 
-def import_bank_file(*, filename: str, data: bytes, skip_unknown_lessons: bool = False) -> tuple[Checked, dict]:
-    """Read, check and apply in one go (the demo loader and scripts). Raises nothing; nothing is
-    written unless every row is valid."""
+def import_bank_file(
+    *, filename: str, data: bytes, skip_unknown_lessons: bool = False, dry_run: bool = False
+) -> tuple[Checked, dict]:
+    """Read, check and apply in one go (the import_questions command and the demo loader). Raises
+    nothing; nothing is written unless every row is valid, and nothing at all on a dry run."""
     try:
         raw_rows = read_bank_file(filename=filename, data=data)
     except BankFileError as error:
@@ -315,6 +347,8 @@ def import_bank_file(*, filename: str, data: bytes, skip_unknown_lessons: bool =
     checked = check_rows(raw_rows, skip_unknown_lessons=skip_unknown_lessons)
     if not checked.ok:
         return checked, {}
+    if dry_run:
+        return checked, checked.counts()
     return checked, apply_rows(checked.rows)
 
 

@@ -1,7 +1,9 @@
 """Practice rounds (by area, lesson or 错题本) and 每日一练: questions chosen for the person.
 
 Each answer is graded at once (services.attempts.answer_now); the round reports to the ledger
-when its last question is answered.
+when its last question is answered. A round left before that is closed with what was answered
+(close_round): when the person starts another practice round, and for anything left from an
+earlier day (the person's next visit, or the finalize_overdue_attempts command for everyone).
 """
 
 import random
@@ -12,9 +14,9 @@ from django.db.models import Avg
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Attempt, AttemptItem, AttemptMode, MistakeEntry, Question
+from ..models import PRACTICE_MODES, Attempt, AttemptItem, AttemptMode, AttemptStatus, MistakeEntry, Question
 from ..selectors import lesson_check_questions
-from .attempts import Pick, create_items
+from .attempts import Pick, close_round, create_items, is_stale_round
 
 ROUND_SIZE = 10
 LESSON_ROUND_SIZE = 5
@@ -60,6 +62,8 @@ def start_practice(
 ) -> Attempt:
     """A round of up to ten questions from an area, a lesson (its check questions first) or the 错题本."""
     rng = rng or random.Random()
+    for left in Attempt.objects.filter(person=person, mode=AttemptMode.PRACTICE, status=AttemptStatus.OPEN):
+        close_round(attempt=left)  # one open practice round per person: the one before is over
     if from_mistakes:
         today = timezone.localdate(at)
         due = _due_mistake_ids(person, today=today)
@@ -103,7 +107,7 @@ def daily_questions(*, person, at: datetime, rng: random.Random) -> list[Questio
     for area_id in weak_areas:
         ids = _area_ids(area_id, chosen)
         chosen += _fresh_first(person, ids, (DAILY_SIZE - len(chosen) + 1) // 2 or 1, rng)
-    seen = set(answered.values_list("question_id", flat=True))
+    seen = set(answered.filter(answered_at__isnull=False).values_list("question_id", flat=True))
     new = [pk for pk in Question.objects.filter(is_active=True).values_list("pk", flat=True) if pk not in seen]
     rng.shuffle(new)
     chosen += [pk for pk in new if pk not in chosen][: max(0, DAILY_SIZE - len(chosen))]
@@ -133,3 +137,11 @@ def daily_practice(*, person, at: datetime, rng: random.Random | None = None) ->
     except IntegrityError:  # the same person opened it twice at once
         return Attempt.objects.get(person=person, mode=AttemptMode.DAILY, day=today)
     return attempt
+
+
+def close_abandoned_rounds(*, at: datetime, person=None) -> int:
+    """Close every practice round and 每日一练 left open on an earlier day (one person's, or everyone's)."""
+    rounds = Attempt.objects.filter(status=AttemptStatus.OPEN, mode__in=PRACTICE_MODES)
+    if person is not None:
+        rounds = rounds.filter(person=person)
+    return sum(close_round(attempt=attempt) for attempt in rounds if is_stale_round(attempt, at=at))

@@ -1,15 +1,15 @@
 """Exam pages: the quiz card, start/resume, autosave, submit."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..models import Attempt, AttemptMode, AttemptStatus, Quiz
+from ..models import Attempt, AttemptItem, AttemptMode, AttemptStatus, Quiz
 from ..presenters import public_item
-from ..selectors import attempt_or_404, attempts_at_quiz
+from ..selectors import answered_count, attempt_or_404, attempts_at_quiz
 from ..services import AttemptClosed
 from ..services.exams import QuizUnavailable, finalize_if_overdue, save_answer, start_exam, submit_exam
 
@@ -38,7 +38,7 @@ def exam_page(request, attempt):
     context = {
         "attempt": attempt,
         "questions": [public_item(item) for item in items],
-        "answered": sum(1 for item in items if item.is_answered),
+        "answered": answered_count(attempt),
         "server_now": timezone.now(),
     }
     return render(request, "quizzes/exam.html", context)
@@ -50,12 +50,15 @@ def attempt_answer(request, attempt_id: int, position: int):
     attempt = attempt_or_404(person=request.user, attempt_id=attempt_id, mode=AttemptMode.EXAM)
     try:
         save_answer(attempt=attempt, position=position, values=request.POST.getlist(f"q{position}"), at=timezone.now())
+    except AttemptItem.DoesNotExist:
+        raise Http404 from None
     except AttemptClosed as refusal:
         response = HttpResponse(str(refusal), status=200 if request.htmx else 409)
         if request.htmx:
             response["HX-Redirect"] = attempt.get_absolute_url()
         return response
-    return render(request, "quizzes/partials/saved.html", {"at": timezone.now()})
+    context = {"at": timezone.now(), "answered": answered_count(attempt), "total": attempt.items.count()}
+    return render(request, "quizzes/partials/saved.html", context)
 
 
 @require_POST

@@ -91,7 +91,7 @@ def stats(request):
 
 @content_admin_required
 def report_queue(request):
-    return render(request, "quizzes/manage/reports.html", {"reports": open_reports()})
+    return render(request, "quizzes/manage/reports.html", {"reports": open_reports(viewer=request.user)})
 
 
 @require_POST

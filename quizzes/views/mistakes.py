@@ -18,7 +18,7 @@ def mistakes(request):
     today = timezone.localdate()
     entries = mistakes_of(person=request.user)
     due = [entry for entry in entries if entry.due_on and entry.due_on <= today]
-    return render(request, "quizzes/mistakes.html", {"entries": entries, "due_count": len(due)})
+    return render(request, "quizzes/mistakes.html", {"entries": entries, "due_count": len(due), "today": today})
 
 
 class ReportForm(forms.Form):

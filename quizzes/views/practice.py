@@ -1,6 +1,7 @@
 """Practice rounds and 每日一练: one question at a time, feedback at once, htmx swaps the next one in."""
 
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,13 +9,11 @@ from django.views.decorators.http import require_POST
 
 from training.models import BusinessArea, Lesson
 
-from ..models import AttemptMode
+from ..models import PRACTICE_MODES, AttemptItem
 from ..presenters import public_item, reviewed_item
-from ..selectors import attempt_or_404, current_item
+from ..selectors import attempt_or_404, current_item, daily_overview
 from ..services import AttemptClosed, answer_now
-from ..services.practice import daily_practice, start_practice
-
-PRACTICE_MODES = (AttemptMode.PRACTICE, AttemptMode.DAILY)
+from ..services.practice import DAILY_SIZE, daily_practice, start_practice
 
 
 @require_POST
@@ -35,8 +34,14 @@ def practice_start(request):
 
 
 def daily(request):
-    attempt = daily_practice(person=request.user, at=timezone.now())
-    return redirect("quizzes:attempt", attempt.pk)
+    """GET: today's 每日一练 if it is made, else what it will hold and a start button. POST: make it."""
+    if request.method == "POST":
+        attempt = daily_practice(person=request.user, at=timezone.now())
+        return redirect("quizzes:attempt", attempt.pk)
+    overview = daily_overview(person=request.user, at=timezone.now())
+    if overview["daily"]:
+        return redirect("quizzes:attempt", overview["daily"].pk)
+    return render(request, "quizzes/daily_start.html", overview | {"size": DAILY_SIZE})
 
 
 def practice_page(request, attempt, *, feedback=None):
@@ -49,13 +54,16 @@ def practice_page(request, attempt, *, feedback=None):
 def practice_answer(request, attempt_id: int, position: int):
     attempt = attempt_or_404(person=request.user, attempt_id=attempt_id)
     if attempt.mode not in PRACTICE_MODES:
-        return redirect("quizzes:attempt", attempt.pk)
+        return _to_attempt(request, attempt)
     try:
         item = answer_now(
             attempt=attempt, position=position, values=request.POST.getlist(f"q{position}"), at=timezone.now()
         )
-    except AttemptClosed:
-        return redirect("quizzes:attempt", attempt.pk)
+    except AttemptItem.DoesNotExist:
+        raise Http404 from None
+    except AttemptClosed as refusal:
+        messages.info(request, str(refusal))
+        return _to_attempt(request, attempt)
     attempt.refresh_from_db()
     return practice_page(request, attempt, feedback=item)
 
@@ -63,6 +71,15 @@ def practice_answer(request, attempt_id: int, position: int):
 def practice_next(request, attempt_id: int):
     attempt = attempt_or_404(person=request.user, attempt_id=attempt_id)
     return practice_page(request, attempt)
+
+
+def _to_attempt(request, attempt):
+    """Back to the attempt's own page; from htmx, as a full page load (not a fragment swap)."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = attempt.get_absolute_url()
+        return response
+    return redirect("quizzes:attempt", attempt.pk)
 
 
 def _card_context(attempt, *, feedback=None) -> dict:

@@ -1,5 +1,7 @@
 """Timed exams on a phone: resume after closing the tab, and the server's deadline closing the attempt."""
 
+from playwright.sync_api import expect
+
 from quizzes.models import Attempt, AttemptStatus
 from tests.conftest import make_user
 from tests.e2e.conftest import login, screenshot
@@ -32,6 +34,12 @@ def test_close_the_tab_mid_exam_come_back_and_finish(new_context, area):
     assert page.get_by_label("填写答案").input_value() == "一次性书面"
     page.get_by_label("A. 本市部门核发的材料").check()
     page.get_by_label("B. 电子证照可调取的材料").check()
+    expect(page.get_by_test_id("answered-count")).to_have_text("已答 3 / 4 题")  # kept up to date by autosave
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_test_id("submit-exam").click()  # one question is blank: asked first, and stays
+    assert "还有 1 题未作答" in asked[0] and Attempt.objects.get(person=clerk).is_open
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("submit-exam").click()
 
     page.get_by_text("交卷成功").wait_for()

@@ -40,3 +40,23 @@ def test_practice_an_area_question_by_question(phone_page, area):
     page.goto("/quizzes/mistakes/")
     assert page.get_by_test_id("mistake").count() == 2
     screenshot(page, "mistake-book")
+
+
+def test_daily_practice_from_the_home_page(phone_page, area):
+    for i in range(3):
+        make_question(area, stem=f"窗口受理第{i + 1}题：补换社保卡凭什么？", explanation="本人有效身份证件即可办理。")
+    clerk = make_user()
+    page = phone_page
+    login(page, clerk.username)
+    page.goto("/")
+    page.get_by_role("link", name="每日一练").first.click()
+    page.get_by_test_id("daily-start").wait_for()  # a GET shows what is coming; nothing is made yet
+    screenshot(page, "daily-start")
+    page.get_by_test_id("start-daily").click()
+    page.get_by_test_id("question").wait_for()
+    page.get_by_test_id("question").locator("label.choice").first.click()
+    page.get_by_test_id("answer").click()
+    page.get_by_text("回答正确").wait_for()
+    assert page.get_by_test_id("progress").inner_text() == "已答 1 / 3"
+    page.goto("/quizzes/daily/")  # back later the same day: the same round, where it was left
+    assert page.get_by_test_id("progress").inner_text() == "已答 1 / 3"

@@ -1,6 +1,7 @@
 """Timed exams: the server's deadline, resume, one result per attempt, snapshots, the ledger."""
 
 import random
+import re
 from datetime import timedelta
 
 import pytest
@@ -183,3 +184,63 @@ def test_opening_the_quiz_page_closes_an_attempt_whose_time_ran_out(staff_client
     html = staff_client.get(reverse("quizzes:quiz", args=[quiz.pk])).content.decode()
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.EXPIRED and "超时自动交卷" in html
+
+
+def test_shuffled_options_are_shown_in_their_own_order_and_graded_by_what_was_chosen(staff_client, staff, area, now):
+    question = make_question(area, correct="C")  # C. 单位证明 is the key in the bank
+    quiz = make_quiz([question], shuffle_options=True, pass_ratio=0.6)
+    attempt = start_exam(person=staff, quiz=quiz, at=now, rng=random.Random(3))
+    shown = [option["label"] for option in attempt.items.get().snapshot["options"]]
+    assert shown != ["A", "B", "C", "D"]  # this seed shuffles
+    html = staff_client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    letter = "ABCD"[shown.index("C")]  # the letter the clerk sees next to 单位证明
+    assert re.search(rf'value="C"[^>]*>\s*<span><strong>{letter}\.</strong> 单位证明', html)
+    outcome = submit_exam(attempt=attempt, answers={1: ["C"]}, at=now)
+    assert outcome.attempt.score == 10 and outcome.attempt.passed is True
+    result = staff_client.get(reverse("quizzes:attempt", args=[attempt.pk])).content.decode()
+    assert f"正确答案：<strong>{letter}</strong>" in result  # the key in the letters that were shown
+
+
+def test_a_score_below_the_pass_mark_fails(staff, area, now):
+    quiz = make_quiz([make_question(area, stem=f"题{i}") for i in range(5)], pass_ratio=0.8)
+    attempt = start_exam(person=staff, quiz=quiz, at=now)
+    outcome = submit_exam(attempt=attempt, answers={1: ["A"], 2: ["A"], 3: ["A"], 4: ["B"]}, at=now)
+    assert outcome.attempt.ratio == 0.6 and outcome.attempt.passed is False
+
+
+def test_editing_a_question_in_the_admin_raises_its_version(client, content_admin, area):
+    question = make_question(area, stem="旧题干")
+    client.force_login(content_admin)
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    options = list(question.options.all())
+    data = {
+        "area": area.pk,
+        "kind": question.kind,
+        "difficulty": 3,
+        "stem": "新题干",
+        "explanation": question.explanation,
+        "source": "",
+        "accepted_answers": "[]",
+        "initial-accepted_answers": "[]",  # the hidden initial the admin sends for a field with a callable default
+        "is_active": "on",
+        "options-TOTAL_FORMS": len(options),
+        "options-INITIAL_FORMS": len(options),
+        "options-MIN_NUM_FORMS": 0,
+        "options-MAX_NUM_FORMS": 1000,
+    }
+    for index, option in enumerate(options):
+        data |= {
+            f"options-{index}-id": option.pk,
+            f"options-{index}-question": question.pk,
+            f"options-{index}-label": option.label,
+            f"options-{index}-text": option.text,
+        }
+        if option.is_correct:
+            data[f"options-{index}-is_correct"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question.refresh_from_db()
+    assert (question.stem, question.version) == ("新题干", 2)
+    client.post(url, data)  # saved again without a change: the version stays
+    question.refresh_from_db()
+    assert question.version == 2
