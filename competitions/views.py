@@ -164,8 +164,9 @@ def play(request, code: str):
 
 
 def qr_svg(request, code: str):
-    """The join link as a QR code, drawn on the server (no CDN, no script)."""
-    competition = get_object_or_404(Competition, code=code)
+    """The join link as a QR code, drawn on the server (no CDN, no script). Only the big screen shows
+    it, so only the host may fetch it: a guessed code tells nobody else whether a drill exists."""
+    competition = _hosted(request, code)
     url = request.build_absolute_uri(reverse("competitions:join") + f"?code={competition.code}")
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     response = HttpResponse(image.to_string(encoding="unicode"), content_type="image/svg+xml")
