@@ -1,10 +1,12 @@
-"""Login, logout and password change: Django's own views with our templates."""
+"""Login, logout and password change: Django's own views with our templates, and a login throttle."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 
+from . import throttle
 from .demo import demo_accounts
 
 
@@ -12,6 +14,31 @@ from .demo import demo_accounts
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # A locked username or address is refused before the password is checked at all.
+        if throttle.is_locked(username=self._username(), address=throttle.client_address(request)):
+            return self._locked()
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if self._username() and throttle.record_failure(
+            username=self._username(), address=throttle.client_address(self.request)
+        ):
+            return self._locked()
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        throttle.record_success(username=self._username())
+        return super().form_valid(form)
+
+    def _username(self) -> str:
+        return self.request.POST.get("username", "")[:150]
+
+    def _locked(self):
+        form = self.get_form_class()(request=self.request, initial={"username": self._username()})
+        message = _("登录失败次数过多，请 %(minutes)s 分钟后再试。") % {"minutes": throttle.LOCK_MINUTES}
+        return self.render_to_response(self.get_context_data(form=form, locked_message=message), status=429)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
