@@ -139,6 +139,8 @@ def import_zip(upload, *, dry_run: bool = False) -> ImportReport:
     folder (absolute, or with ..) is refused, and so is a pack that unpacks to more than
     ZIP_MAX_BYTES (a zip bomb), before anything is written."""
     name = getattr(upload, "name", "") or "upload.zip"
+    if _size_of(upload) > ZIP_MAX_BYTES:  # packed bigger than a pack may unpack to: padding, not lessons
+        raise ImportFailed([FileError(name, _("压缩包过大：最多 %(n)d 个文件、解压后 20 MB") % {"n": ZIP_MAX_FILES})])
     try:
         archive = zipfile.ZipFile(upload)
     except (zipfile.BadZipFile, OSError):
@@ -166,6 +168,15 @@ def import_zip(upload, *, dry_run: bool = False) -> ImportReport:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         return import_folder(folder, dry_run=dry_run)
+
+
+def _size_of(upload) -> int:
+    size = getattr(upload, "size", None)
+    if size is None:  # a plain file object
+        position = upload.seek(0, 2)
+        upload.seek(0)
+        return position
+    return size
 
 
 def _leaves_folder(member: str) -> bool:
