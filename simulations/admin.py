@@ -68,6 +68,13 @@ class RunAdmin(ContentAdminAccess, admin.ModelAdmin):
     list_filter = ["status", "rating", "live", "scenario__area"]
     search_fields = ["person__username", "person__full_name", "scenario__title"]
     inlines = [RunAnswerInline]
+    # The person is shown by name, not as a link: the user pages are closed to content admins.
+    exclude = ["person"]
+    readonly_fields = ["person_name"]
+
+    @admin.display(description=_("学员"))
+    def person_name(self, obj) -> str:
+        return obj.person.display_name
 
     def get_queryset(self, request):
         # People's results: a content admin sees those of their own center only.
