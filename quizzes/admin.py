@@ -77,6 +77,9 @@ class AttemptAdmin(admin.ModelAdmin):
     def person_name(self, obj) -> str:
         return obj.person.display_name
 
+    def has_add_permission(self, request) -> bool:
+        return False  # attempts come from answering, never from the admin
+
 
 @admin.register(LessonQuestion)
 class LessonQuestionAdmin(admin.ModelAdmin):

@@ -80,6 +80,9 @@ class RunAdmin(ContentAdminAccess, admin.ModelAdmin):
         # People's results: a content admin sees those of their own center only.
         return super().get_queryset(request).filter(person__in=people_visible_to(request.user))
 
+    def has_add_permission(self, request) -> bool:
+        return False  # runs come from playing a scenario, never from the admin
+
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
