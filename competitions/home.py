@@ -13,7 +13,7 @@ def panels(user) -> list[dict]:
     url = reverse("competitions:index")
     # A drill this person hosts or plays that is not over says more than a description.
     live = (
-        Competition.objects.filter(status__in=[Status.LOBBY, Status.RUNNING])
+        Competition.objects.exclude(status=Status.FINISHED)
         .filter(Q(host=user) | Q(players__user=user))
         .order_by("-created_at")
         .first()

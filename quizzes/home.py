@@ -19,7 +19,7 @@ def panels(user) -> list[dict]:
     due = MistakeEntry.objects.filter(person=user, mastered_at__isnull=True, due_on__lte=today).count()
     daily_text = _("今日已完成，明天继续。") if done else _("5 分钟，错题复习优先。")
     if due:
-        daily_text += " " + _("错题本有 %(n)s 道待复习。") % {"n": due}
+        daily_text += _("错题本有 %(n)s 道待复习。") % {"n": due}
     untaken = (
         Quiz.objects.filter(is_published=True)
         .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))

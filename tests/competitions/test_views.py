@@ -201,3 +201,13 @@ def test_the_home_card_names_the_drill_a_host_is_running_and_leads_to_the_host_p
 def test_the_join_form_label_has_no_ascii_colon(staff_client):
     page = staff_client.get(reverse("competitions:join")).content.decode()
     assert "加入码:" not in page and "加入码</label>" in page
+
+
+def test_a_player_of_a_paused_drill_is_led_back_to_it_from_home(client):
+    game = make_game(title="医保知识大练兵")
+    player = join_players(game, 1)[0]
+    Competition.objects.filter(pk=game.pk).update(status=Status.PAUSED)
+    client.force_login(player.user)
+    page = client.get(reverse("home")).content.decode()
+    assert "医保知识大练兵" in page and "已暂停" in page
+    assert f'href="{reverse("competitions:play", args=[game.code])}"' in page
