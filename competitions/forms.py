@@ -10,7 +10,15 @@ from training.models import BusinessArea
 from .models import Mode, RoundKind, TeamScoring, TeamSource
 
 
-class CompetitionForm(forms.Form):
+class NoLabelSuffix:
+    """Labels sit above their fields: no ASCII colon after Chinese labels (Django's zh-hans default)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class CompetitionForm(NoLabelSuffix, forms.Form):
     title = forms.CharField(label=_("名称"), max_length=100, initial=_("业务技能大练兵"))
     mode = forms.ChoiceField(label=_("赛制"), choices=Mode.choices, initial=Mode.INDIVIDUAL)
     team_source = forms.ChoiceField(label=_("队伍来源"), choices=TeamSource.choices, initial=TeamSource.ACCOUNTS)
@@ -42,7 +50,7 @@ def quiz_field(**kwargs) -> QuizChoiceField:
     return QuizChoiceField(label=_("试卷"), queryset=Quiz.objects.order_by("-created_at", "title"), **kwargs)
 
 
-class RoundForm(forms.Form):
+class RoundForm(NoLabelSuffix, forms.Form):
     SOURCE_DRAW, SOURCE_PICK, SOURCE_QUIZ = "draw", "pick", "quiz"
 
     enabled = forms.BooleanField(label=_("启用本轮"), required=False, initial=True)
@@ -103,13 +111,13 @@ def rounds_from_quiz(quiz: Quiz) -> list[dict]:
     return [first, *({**spec, "enabled": False} for spec in DEFAULT_ROUNDS[1:])]
 
 
-class FromQuizForm(forms.Form):
+class FromQuizForm(NoLabelSuffix, forms.Form):
     """The shortcut at the top of the set-up page: start from a quiz (a GET that fills the form)."""
 
     quiz = quiz_field(empty_label=_("选择试卷"))
 
 
-class JoinForm(forms.Form):
+class JoinForm(NoLabelSuffix, forms.Form):
     code = forms.RegexField(
         label=_("加入码"),
         regex=r"^\d{6}$",

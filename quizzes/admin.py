@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Attempt,
@@ -67,8 +68,17 @@ class QuizAdmin(admin.ModelAdmin):
 class AttemptAdmin(admin.ModelAdmin):
     list_display = ["person", "mode", "title", "status", "score", "max_score", "started_at", "submitted_at"]
     list_filter = ["mode", "status"]
-    raw_id_fields = ["person", "quiz", "lesson"]
-    readonly_fields = [field.name for field in Attempt._meta.fields]
+    raw_id_fields = ["quiz", "lesson"]
+    # The person is shown by name, not as a link: the user pages are closed to content admins.
+    exclude = ["person"]
+    readonly_fields = ["person_name"] + [field.name for field in Attempt._meta.fields if field.name != "person"]
+
+    @admin.display(description=_("学员"))
+    def person_name(self, obj) -> str:
+        return obj.person.display_name
+
+    def has_add_permission(self, request) -> bool:
+        return False  # attempts come from answering, never from the admin
 
 
 @admin.register(LessonQuestion)
@@ -81,7 +91,22 @@ class LessonQuestionAdmin(admin.ModelAdmin):
 class QuestionReportAdmin(admin.ModelAdmin):
     list_display = ["question", "reporter", "status", "created_at"]
     list_filter = ["status"]
-    raw_id_fields = ["question", "reporter", "handled_by"]
+    raw_id_fields = ["question"]
+    # Learners file reports on the question page; the admin only handles them. People are shown
+    # by name, not picked or linked: the user pages are closed to content admins.
+    exclude = ["reporter", "handled_by"]
+    readonly_fields = ["reporter_name", "question_version", "created_at", "handled_by_name", "handled_at"]
+
+    @admin.display(description=_("反馈人"))
+    def reporter_name(self, obj) -> str:
+        return obj.reporter.display_name
+
+    @admin.display(description=_("处理人"))
+    def handled_by_name(self, obj) -> str:
+        return obj.handled_by.display_name if obj.handled_by else "—"
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(QuestionImport)
@@ -95,4 +120,14 @@ class QuestionImportAdmin(admin.ModelAdmin):
 class MistakeEntryAdmin(admin.ModelAdmin):
     list_display = ["person", "question", "source", "wrong_count", "correct_streak", "due_on", "mastered_at"]
     list_filter = ["source"]
-    raw_id_fields = ["person", "question"]
+    # Entries come from answers (record_mistake); the person is shown, never picked (see above).
+    raw_id_fields = ["question"]
+    exclude = ["person"]
+    readonly_fields = ["person_name"]
+
+    @admin.display(description=_("学员"))
+    def person_name(self, obj) -> str:
+        return obj.person.display_name
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,44 +1,58 @@
 """Panels this app adds to the role-aware home page."""
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_edit_content
 
-from .models import Attempt, AttemptMode, AttemptStatus, MistakeEntry
+from .models import Attempt, AttemptMode, AttemptStatus, MistakeEntry, QuestionReport, Quiz, ReportStatus
 
 
 def panels(user) -> list[dict]:
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     done = Attempt.objects.filter(
         person=user, mode=AttemptMode.DAILY, day=today, status=AttemptStatus.SUBMITTED
     ).exists()
     due = MistakeEntry.objects.filter(person=user, mastered_at__isnull=True, due_on__lte=today).count()
     daily_text = _("今日已完成，明天继续。") if done else _("5 分钟，错题复习优先。")
     if due:
-        daily_text += " " + _("错题本有 %(n)s 道待复习。") % {"n": due}
+        daily_text += _("错题本有 %(n)s 道待复习。") % {"n": due}
+    untaken = (
+        Quiz.objects.filter(is_published=True)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .exclude(attempts__person=user)
+        .count()
+    )
+    bank_text = _("%(n)s 场考试待参加；专项练习、错题本。") % {"n": untaken} if untaken else _("专项练习、错题本和考试")
     result = [
         {
             "template": "components/link_panel.html",
-            "order": 15,
+            # A content admin comes to manage content first; the practice card follows it.
+            "order": 70 if can_edit_content(user) else 15,
             "context": {"title": _("每日一练"), "url": reverse("quizzes:daily"), "text": daily_text},
         },
         {
             "template": "components/link_panel.html",
             "order": 50,
-            "context": {"title": _("题库练习"), "url": reverse("quizzes:index"), "text": _("专项练习、错题本和考试")},
+            "context": {"title": _("题库练习"), "url": reverse("quizzes:index"), "text": bank_text},
         },
     ]
     if can_edit_content(user):
+        open_reports = QuestionReport.objects.filter(status=ReportStatus.OPEN).count()
+        manage_text = _("导入导出、题目统计、纠错队列")
+        if open_reports:
+            manage_text = _("%(n)s 条纠错待处理；导入导出、题目统计。") % {"n": open_reports}
         result.append(
             {
                 "template": "components/link_panel.html",
                 "order": 55,
                 "context": {
                     "title": _("题库管理"),
-                    "url": reverse("quizzes:import"),
-                    "text": _("导入导出、题目统计、纠错队列"),
+                    "url": reverse("quizzes:report_queue" if open_reports else "quizzes:import"),
+                    "text": manage_text,
                 },
             }
         )

@@ -68,10 +68,20 @@ class RunAdmin(ContentAdminAccess, admin.ModelAdmin):
     list_filter = ["status", "rating", "live", "scenario__area"]
     search_fields = ["person__username", "person__full_name", "scenario__title"]
     inlines = [RunAnswerInline]
+    # The person is shown by name, not as a link: the user pages are closed to content admins.
+    exclude = ["person"]
+    readonly_fields = ["person_name"]
+
+    @admin.display(description=_("学员"))
+    def person_name(self, obj) -> str:
+        return obj.person.display_name
 
     def get_queryset(self, request):
         # People's results: a content admin sees those of their own center only.
         return super().get_queryset(request).filter(person__in=people_visible_to(request.user))
+
+    def has_add_permission(self, request) -> bool:
+        return False  # runs come from playing a scenario, never from the admin
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -124,7 +124,14 @@ class LessonProgressAdmin(ContentAdminPermissions, admin.ModelAdmin):
     list_display = ["person", "lesson", "section", "seconds_spent", "started_at", "last_event_at", "completed_at"]
     list_filter = ["lesson__course__area"]
     search_fields = ["person__username", "person__full_name", "lesson__title"]
-    raw_id_fields = ["person", "lesson"]
+    raw_id_fields = ["lesson"]
+    # The person is shown by name, not as a link: the user pages are closed to content admins.
+    exclude = ["person"]
+    readonly_fields = ["person_name"]
+
+    @admin.display(description=_("学员"))
+    def person_name(self, obj) -> str:
+        return obj.person.display_name
 
     def has_add_permission(self, request, *args) -> bool:
         return False

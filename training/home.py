@@ -7,6 +7,7 @@ from accounts.models import Role
 from accounts.permissions import has_role
 
 from . import selectors
+from .models import Lesson, LessonProgress
 
 
 def panels(user) -> list[dict]:
@@ -30,10 +31,15 @@ def panels(user) -> list[dict]:
                 "context": {
                     "title": _("课时管理"),
                     "url": reverse("admin:training_lesson_changelist"),
-                    "text": _("编写与预览课时；批量导入用 manage.py import_lessons。"),
+                    "text": _("编写与预览课时，上传课时包批量导入。"),
                 },
             }
         )
+    text = _("按业务条线浏览和搜索课时")
+    if has_role(user, Role.STAFF, Role.SUPERVISOR):
+        total = Lesson.objects.filter(is_published=True).count()
+        done = LessonProgress.objects.filter(person=user, lesson__is_published=True, completed_at__isnull=False).count()
+        text = _("已学完 %(done)s / %(total)s 课时，按业务条线浏览和搜索。") % {"done": done, "total": total}
     result.append(
         {
             "template": "components/link_panel.html",
@@ -41,7 +47,7 @@ def panels(user) -> list[dict]:
             "context": {
                 "title": _("业务学习"),
                 "url": reverse("training:index"),
-                "text": _("按业务条线浏览和搜索课时"),
+                "text": text,
             },
         }
     )

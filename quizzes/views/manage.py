@@ -37,6 +37,11 @@ def content_admin_required(view):
 
 
 class UploadForm(forms.Form):
+    # Labels sit above their fields: no ASCII colon after a Chinese label (Django's zh-hans default).
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     file = forms.FileField(label=gettext_lazy("题库文件（.xlsx 或 .csv）"))
 
 

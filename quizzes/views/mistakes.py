@@ -22,6 +22,11 @@ def mistakes(request):
 
 
 class ReportForm(forms.Form):
+    # Labels sit above their fields: no ASCII colon after a Chinese label (Django's zh-hans default).
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     text = forms.CharField(
         label=gettext_lazy("哪里有误？"),
         max_length=1000,

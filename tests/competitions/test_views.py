@@ -188,3 +188,26 @@ def test_the_lobby_on_the_big_screen_shows_the_latest_arrivals_first_and_counts_
     page = client.get(reverse("competitions:screen", args=[game.code])).content.decode()
     assert page.index("刚到") < page.index("其次") and "先到" not in page
     assert "等另外 1 人" in page and "已加入 3 人" in page
+
+
+def test_the_home_card_names_the_drill_a_host_is_running_and_leads_to_the_host_page(client):
+    game = make_game(title="跨省通办知识大练兵")
+    client.force_login(game.host)
+    page = client.get(reverse("home")).content.decode()
+    assert "跨省通办知识大练兵" in page and game.code in page
+    assert f'href="{reverse("competitions:host", args=[game.code])}"' in page
+
+
+def test_the_join_form_label_has_no_ascii_colon(staff_client):
+    page = staff_client.get(reverse("competitions:join")).content.decode()
+    assert "加入码:" not in page and "加入码</label>" in page
+
+
+def test_a_player_of_a_paused_drill_is_led_back_to_it_from_home(client):
+    game = make_game(title="医保知识大练兵")
+    player = join_players(game, 1)[0]
+    Competition.objects.filter(pk=game.pk).update(status=Status.PAUSED)
+    client.force_login(player.user)
+    page = client.get(reverse("home")).content.decode()
+    assert "医保知识大练兵" in page and "已暂停" in page
+    assert f'href="{reverse("competitions:play", args=[game.code])}"' in page

@@ -76,3 +76,12 @@ def test_someone_elses_lesson_check_attempt_is_not_found(client, staff, lesson):
     attempt = Attempt.objects.get(person=staff)
     client.force_login(make_user())
     assert client.get(reverse("quizzes:attempt", args=[attempt.pk])).status_code == 404
+
+
+def test_the_result_of_a_demo_lessons_check_is_marked_as_sample_and_leads_back_to_the_lesson(staff_client, lesson):
+    lesson.is_demo = True
+    lesson.save()
+    single, fill = (link.question for link in lesson.check_questions.all())
+    html = staff_client.post(url(lesson), {f"q{single.pk}": "A", f"q{fill.pk}": "一次性"}).content.decode()
+    assert "示例内容：题目仅供演示" in html
+    assert f'<a href="{reverse("training:lesson", args=[lesson.pk])}">{lesson.title}</a>' in html

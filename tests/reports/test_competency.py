@@ -94,3 +94,10 @@ def test_excel_export_has_the_sheets_and_neutralises_formulas(client, world):
     assert any(str(name).startswith("'=HYPERLINK") for name in names)
     assert not any(str(name).startswith("=") for name in names)
     assert book["个人×业务条线"]["C1"].value == "社会保障"
+
+
+def test_the_area_summary_counts_people_in_whole_numbers_even_with_an_empty_area(client, world):
+    make_area("居住证")  # no results: pandas turns the count columns into floats
+    client.force_login(world["manager"])
+    body = client.get(reverse("reports:index") + "?period=all").content.decode()
+    assert ".0</td>" not in body

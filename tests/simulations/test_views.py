@@ -156,6 +156,8 @@ def test_the_supervisor_scores_a_live_run_on_the_rubric_page(client, staff, supe
     assert client.get(reverse("simulations:review", args=[run.pk])).url == reverse("simulations:rubric", args=[run.pk])
     page = client.get(reverse("simulations:rubric", args=[run.pk])).content.decode()
     assert "接待进行中" in page and 'hx-trigger="every 3s"' in page
+    weight = round(scenario.rubric_weight * 100)
+    assert f"最终得分中评分表占 {weight}%" in page  # in words a supervisor reads, not a formula
     early = client.post(reverse("simulations:rubric", args=[run.pk]), {"level-a": "1", "level-b": "0"})
     assert "接待尚未结束" in early.content.decode()
     assert 'value="1" required checked' in early.content.decode()  # the choice is kept

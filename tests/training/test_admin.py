@@ -125,3 +125,16 @@ def test_the_change_list_links_to_the_upload(admin_client):
     make_course()
     page = admin_client.get(reverse("admin:training_lesson_changelist")).content.decode()
     assert reverse("admin:training_lesson_import") in page
+
+
+def test_a_progress_record_names_the_learner_without_linking_to_the_closed_user_pages(admin_client, staff):
+    from django.utils import timezone
+
+    from training.models import LessonProgress
+
+    now = timezone.now()
+    progress = LessonProgress.objects.create(person=staff, lesson=make_lesson(), started_at=now, last_event_at=now)
+    response = admin_client.get(reverse("admin:training_lessonprogress_change", args=[progress.pk]))
+    assert response.status_code == 200
+    assert staff.display_name in response.content.decode()
+    assert "/admin/accounts/user/" not in response.content.decode()

@@ -28,3 +28,11 @@ def test_manager_home_shows_team_progress_but_no_continue_card(client, manager):
     client.force_login(manager)
     page = client.get(reverse("home")).content.decode()
     assert "班组学习进度" in page and 'data-testid="continue-learning"' not in page
+
+
+def test_the_learning_card_counts_the_lessons_a_learner_has_finished(staff_client, staff):
+    first, _second = make_lesson(title="出生一件事"), make_lesson(title="生育登记")
+    services.record_reading(person=staff, lesson=first, at=timezone.now(), section="sec-1")
+    services.complete_lesson(person=staff, lesson=first, at=timezone.now())
+    page = staff_client.get(reverse("home")).content.decode()
+    assert "已学完 1 / 2 课时" in page

@@ -183,3 +183,11 @@ def test_the_admin_preview_is_sanitized_and_for_content_admins_only(client, staf
     client.force_login(content_admin)
     body = client.post(url, {"body_markdown": "## 标题\n\n<script>alert(1)</script>[x](javascript:y)"}).content
     assert b"<h2" in body and b"script" not in body and b"javascript" not in body
+
+
+def test_a_persons_progress_page_leads_back_to_the_team_progress(client, supervisor, staff):
+    staff.team = supervisor.team
+    staff.save()
+    client.force_login(supervisor)
+    page = client.get(reverse("training:person_progress", args=[staff.pk])).content.decode()
+    assert f'<a href="{reverse("training:team_progress")}">班组学习进度</a>' in page
