@@ -77,6 +77,9 @@ class User(AbstractUser):
     def has_module_perms(self, app_label) -> bool:
         return self._is_content_admin_for(app_label) or super().has_module_perms(app_label)
 
+    def get_short_name(self) -> str:
+        return self.display_name  # the admin greets 钱老师, not ADMIN
+
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username

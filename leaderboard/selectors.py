@@ -16,7 +16,8 @@ from accounts.models import Role, Team, User
 from .models import LedgerEntry
 
 PERIODS = {"week": _("本周"), "month": _("本月"), "all": _("累计")}
-RANKED_ROLES = (Role.STAFF, Role.SUPERVISOR)
+# The counter staff compete; supervisors run the drills and help (帮), they are not ranked.
+RANKED_ROLES = (Role.STAFF,)
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,7 @@ def test_admin_site_closed_to_staff(client, staff, supervisor):
 
 def test_content_admin_edits_content_apps_but_not_people(client, content_admin):
     client.force_login(content_admin)
+    assert content_admin.full_name in client.get("/admin/").content.decode()
     assert client.get("/admin/training/businessarea/").status_code == 200
     assert client.get("/admin/quizzes/question/add/").status_code == 200
     assert client.get("/admin/accounts/user/").status_code == 403

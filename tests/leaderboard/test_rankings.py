@@ -80,8 +80,9 @@ def test_other_centers_and_managers_are_not_ranked(center_world):
     outsider = make_user(team=make_team(make_center()))
     score(outsider, 99)
     manager = make_user(Role.MANAGER, center=center)
+    supervisor = make_user(Role.SUPERVISOR, center=center)
     ids = {r.person_id for r in person_ranking(center_id=center.pk, period="all", now=NOW)}
-    assert outsider.pk not in ids and manager.pk not in ids
+    assert outsider.pk not in ids and manager.pk not in ids and supervisor.pk not in ids
 
 
 def test_team_ranking_by_average_per_member(center_world):
