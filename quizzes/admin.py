@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from training.forms import lines_formfield
+
 from .models import (
     Attempt,
     LessonQuestion,
@@ -30,6 +32,10 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["stem", "explanation"]
     readonly_fields = ["version"]
     inlines = [OptionInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = lines_formfield(db_field, {"accepted_answers"})
+        return field or super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import can_edit_content
 
-from .forms import ImportZipForm
+from .forms import ImportZipForm, lines_formfield
 from .importer import ImportFailed, import_zip
 from .models import BusinessArea, Course, Lesson, LessonProgress
 
@@ -72,6 +72,9 @@ class LessonAdmin(ContentAdminPermissions, admin.ModelAdmin):
         (_("要点与属性"), {"fields": ["key_points", "is_difficult", "reading_minutes", "is_published", "is_demo"]}),
         (None, {"fields": ["updated_at"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return lines_formfield(db_field, {"key_points"}) or super().formfield_for_dbfield(db_field, request, **kwargs)
 
     change_list_template = "training/admin/lesson_change_list.html"
 

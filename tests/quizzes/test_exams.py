@@ -220,8 +220,7 @@ def test_editing_a_question_in_the_admin_raises_its_version(client, content_admi
         "stem": "新题干",
         "explanation": question.explanation,
         "source": "",
-        "accepted_answers": "[]",
-        "initial-accepted_answers": "[]",  # the hidden initial the admin sends for a field with a callable default
+        "accepted_answers": "",  # edited one per line; a choice question has none
         "is_active": "on",
         "options-TOTAL_FORMS": len(options),
         "options-INITIAL_FORMS": len(options),
@@ -240,7 +239,31 @@ def test_editing_a_question_in_the_admin_raises_its_version(client, content_admi
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     question.refresh_from_db()
-    assert (question.stem, question.version) == ("新题干", 2)
+    assert (question.stem, question.version, question.accepted_answers) == ("新题干", 2, [])
     client.post(url, data)  # saved again without a change: the version stays
     question.refresh_from_db()
     assert question.version == 2
+
+
+def test_accepted_answers_are_edited_one_per_line_in_the_admin(client, content_admin, area):
+    question = make_question(area, kind=QuestionKind.FILL_BLANK, stem="材料不全时应____告知", accepted=["一次"])
+    client.force_login(content_admin)
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    assert "一次</textarea>" in client.get(url).content.decode()
+    data = {
+        "area": area.pk,
+        "kind": question.kind,
+        "difficulty": 3,
+        "stem": question.stem,
+        "explanation": "",
+        "source": "",
+        "accepted_answers": "一次\r\n一次性\r\n\r\n",
+        "is_active": "on",
+        "options-TOTAL_FORMS": 0,
+        "options-INITIAL_FORMS": 0,
+        "options-MIN_NUM_FORMS": 0,
+        "options-MAX_NUM_FORMS": 1000,
+    }
+    assert client.post(url, data).status_code == 302
+    question.refresh_from_db()
+    assert question.accepted_answers == ["一次", "一次性"]

@@ -28,7 +28,7 @@ def lesson_form(course, **changes) -> dict:
         "slug": "new-lesson",
         "sort_order": 1,
         "body_markdown": "## 一\n\n正文",
-        "key_points": '["要点"]',
+        "key_points": "要点一\n\n  要点二  ",
         "reading_minutes": 5,
         "is_published": "on",
     }
@@ -57,9 +57,11 @@ def test_a_content_admin_adds_a_course_then_a_lesson_and_edits_it(admin_client):
     assert response.status_code == 302
     lesson = course.lessons.get(slug="new-lesson")
     assert "onerror" not in lesson.body_html and lesson.sections == [{"anchor": "sec-1", "title": "一"}]
+    assert lesson.key_points == ["要点一", "要点二"]  # one per line, blanks dropped
 
     change = reverse("admin:training_lesson_change", args=[lesson.pk])
     page = admin_client.get(change).content.decode()
+    assert "要点一\n要点二</textarea>" in page  # edited as lines, not as JSON
     assert "预览（净化后的 HTML）" in page and 'id="sec-1"' in page and reverse("training:preview") in page
     edited = lesson_form(course, title="社保卡首次申领", body_markdown="## 谁可以办\n\n## 材料清单\n\n- 身份证件")
     assert admin_client.post(change, edited).status_code == 302
