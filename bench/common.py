@@ -129,5 +129,8 @@ def write_section(name: str, body: str) -> None:
     stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
     section = f"## {name}\n\n_Measured {stamp} on {machine()}._\n\n{body.strip()}\n"
     pattern = re.compile(rf"^## {re.escape(name)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    # A function as the replacement, so that a backslash in the section is taken literally.
+    text = (
+        pattern.sub(lambda _match: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    )
     DOC.write_text(text)
