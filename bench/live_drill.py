@@ -375,8 +375,8 @@ def main() -> None:
     same_n = next(r for r in rooms if r["n"] == largest)
     variants = {
         "DB_CONN_MAX_AGE=60 (connection kept)": kept,
-        "PostgreSQL + Redis": scaled,
-        "PostgreSQL + Redis, DB_CONN_MAX_AGE=60": scaled_kept,
+        "PostgreSQL (Django's pool, the default) + Redis": scaled,
+        "PostgreSQL (connection kept, no pool) + Redis": scaled_kept,
     }
     body = report(
         rooms, same_n, variants, load=load, questions=QUESTIONS, spread=ANSWER_SPREAD, at_once=CONNECT_AT_ONCE

@@ -122,24 +122,19 @@ FINDINGS = """
   why the p95 figures grow faster than the room.
 - **Memory**: about 160 KiB of server RSS per connected phone (≈ 32 MiB for 200).
 
-### Problems found (described, not changed here)
+### Problems found
 
-1. **Every database hop of a consumer opens a new database connection.** `DB_CONN_MAX_AGE`
-   defaults to 0, and Channels' `database_sync_to_async` runs `close_old_connections()` before and
-   after each call, so each hop connects afresh. A py-spy profile of the server during the questions
-   of a 200-player room (2026-11-25) put about a quarter of all samples in opening and closing SQLite
-   connections (`get_new_connection` with the settings' PRAGMA init command, `_close`). On the
-   scale-out path it is far worse, because each hop forks a PostgreSQL backend (CPU outside the
-   uvicorn process, so "server CPU" does not show it): the acknowledgement p50 is tens of times the
-   embedded default, most of a second at 200 players, and the row with the connection kept
-   (`DB_CONN_MAX_AGE=60`) brings it back near the embedded figure (p95 about equal, p50 within a
-   few times in the runs so far), so the connection is nearly all of the difference, not Redis or
-   the row locks. Django's documentation advises against persistent
-   connections under ASGI (HTTP requests run in per-request threads whose connections are never
-   reused); the sanctioned fix for PostgreSQL is Django's own pool, `DATABASES["default"]["OPTIONS"]
-   = {"pool": True}` with `psycopg[pool]` (a settings and dependency change for the owner of
-   config/). The kept-connection rows here only show the size of the prize; this benchmark opens
-   no HTTP requests, so it cannot show the ASGI leak that makes `CONN_MAX_AGE` unsafe in production.
+1. **Every database hop of a consumer opened a new database connection** (fixed for PostgreSQL).
+   `DB_CONN_MAX_AGE` defaults to 0, and Channels' `database_sync_to_async` runs
+   `close_old_connections()` before and after each call, so each hop connects afresh. On PostgreSQL
+   each connect forks a backend: the first run of this benchmark (2026-11-25, before the fix) put the
+   200-player acknowledgement p50 at about 40× the embedded default, most of a second. Django's
+   documentation advises against persistent connections under ASGI, so config/settings.py now turns
+   on Django's own PostgreSQL pool (`OPTIONS["pool"]`, psycopg's pool; `DB_POOL=0` turns it off) and
+   the pooled row above is back within a small factor of the embedded figure. On SQLite a connect is
+   cheap but not free: a py-spy profile still put about a quarter of the server's samples in opening
+   and closing SQLite connections (the kept-connection row shows the prize); Django has no pool for
+   SQLite, and `CONN_MAX_AGE` leaks connections under ASGI, so that stays as it is.
 2. **Each answer takes two hops, not one.** `GameConsumer.receive_json` runs `advance_if_overdue`
    (`services.has_overdue`, its own hop and so its own connection) before `services.submit_answer`
    (a second hop), about a tenth of the profile. `submit_answer` already locks the rows and refuses

@@ -121,6 +121,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too, so that a live server in another thread sees committed rows.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and env_bool("DB_POOL", True)
+    and DATABASES["default"].get("CONN_MAX_AGE", 0) == 0  # Django refuses a pool with persistent connections
+):
+    # Under ASGI every database step of a socket runs in a fresh thread-sensitive call and Django
+    # closes its connection afterwards; without a pool each step starts a PostgreSQL backend
+    # (bench/live_drill.py measured ack latency 40x the SQLite figure at 200 players).
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
+        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "20")),
+        "timeout": 10,
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -61,3 +61,22 @@ def test_database_matches_database_url():
     url = os.environ.get("DATABASE_URL", "")
     expected = "postgresql" if url.startswith("postgres") else "sqlite"
     assert connection.vendor == expected
+
+
+def test_postgres_urls_get_djangos_connection_pool():
+    """Without a pool every socket step under ASGI would start a PostgreSQL backend (docs/benchmarks.md)."""
+    import subprocess
+    import sys
+
+    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}).get('pool'))"
+    env = {**os.environ, "DATABASE_URL": "postgres://u@127.0.0.1:5432/x", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    run = lambda extra: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**env, **extra},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert "'max_size': 20" in run({})
+    assert run({"DB_POOL": "0"}) == "None"
+    assert run({"DB_CONN_MAX_AGE": "60"}) == "None"
