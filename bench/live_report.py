@@ -146,13 +146,12 @@ FINDINGS = """
    in one process (about 9% of the profile). It is why "reveal, last phone" grows faster than N on
    the embedded path, and why it is lower on the Redis path at the same N. The docs' plan to send
    each player's result as its own message past ~1,000 players also removes this.
-4. **A phone's (re)connect renders all three screens.** `send_full_state` calls
-   `rendering.build_broadcast`, which renders the host console (including the roster of every
-   player), the big screen and the phone, and keeps only its own role's fragments; then
-   `player_view` runs four queries. Filling a room therefore grows faster than N (see "room fill
-   time"): a Wi-Fi blip that reconnects 200 phones at once keeps one process busy for seconds, and
-   answers queue behind it. Rendering only the connecting role's fragments would make a connect
-   O(1) in templates (the roster query stays O(N)).
+4. **A phone's (re)connect rendered all three screens** (fixed). `send_full_state` called
+   `rendering.build_broadcast`, which rendered the host console (with the roster of every player),
+   the big screen and the phone, and kept only its own role's fragments. It now renders the
+   connecting role only (`roles=(self.role,)`); `player_view` still runs four queries and the
+   state read is O(N) in players, so "room fill time" still grows somewhat faster than N: a
+   Wi-Fi blip that reconnects 200 phones at once keeps one process busy for a while.
 5. At 200 players each host-console broadcast carries about 60 KB (the whole roster re-rendered),
    8 frames a question; harmless on a hall's LAN, worth a look past a few hundred players.
 """

@@ -296,7 +296,7 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
     async def send_full_state(self):
         """Everything this screen shows, at once: for a first connect and every reconnect."""
         state, payloads = await database_sync_to_async(rendering.build_broadcast)(
-            competition_id=self.seat.competition_id, at=timezone.now()
+            competition_id=self.seat.competition_id, at=timezone.now(), roles=(self.role,)
         )
         payload = payloads[self.role]
         html = dict(payload["html"])

@@ -43,10 +43,6 @@ def render_role(state: GameState, role: str) -> dict[str, str]:
     }
 
 
-def render_all(state: GameState) -> dict[str, dict[str, str]]:
-    return {role: render_role(state, role) for role in ROLES}
-
-
 def render_tally(state: GameState) -> dict[str, str]:
     html = render_to_string("competitions/partials/tally.html", {"state": state, "competition": state.competition})
     return {"host-tally": html, "screen-tally": html}
@@ -65,26 +61,31 @@ def view_payload(view: PlayerView) -> dict:
     return asdict(view)
 
 
-def build_broadcast(*, competition_id: int, at) -> tuple[GameState, dict[str, dict]]:
-    """One state read and one render per screen: what each role's group is sent."""
+def build_broadcast(*, competition_id: int, at, roles=ROLES) -> tuple[GameState, dict[str, dict]]:
+    """One state read and one render per screen: what each role's group is sent.
+
+    A (re)connecting screen asks for its own role only, so 200 phones coming back after a Wi-Fi
+    blip do not each render the host console's roster (bench/live_drill.py, "room fill time").
+    """
     from .selectors import game_state
 
     state = game_state(competition_id=competition_id, at=at)
-    return state, broadcast_payloads(state)
+    return state, broadcast_payloads(state, roles=roles)
 
 
-def broadcast_payloads(state: GameState) -> dict[str, dict]:
+def broadcast_payloads(state: GameState, *, roles=ROLES) -> dict[str, dict]:
     common = {
         "gq": state.current.pk if state.current else 0,
         "deadline": state.deadline.isoformat() if state.deadline else "",
         "status": state.competition.status,
     }
-    payloads = {role: {**common, "html": html} for role, html in render_all(state).items()}
-    payloads[HOST]["html"].update(render_tally(state))
-    payloads[SCREEN]["html"].update(render_tally(state))
-    payloads[PLAY].update(
-        results=results_payload(state),
-        removed=state.removed_ids,
-        players=state.players,
-    )
+    payloads = {role: {**common, "html": render_role(state, role)} for role in roles}
+    for role in {HOST, SCREEN} & set(roles):
+        payloads[role]["html"].update(render_tally(state))
+    if PLAY in payloads:
+        payloads[PLAY].update(
+            results=results_payload(state),
+            removed=state.removed_ids,
+            players=state.players,
+        )
     return payloads

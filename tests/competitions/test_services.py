@@ -374,3 +374,17 @@ def test_a_round_is_introduced_before_its_first_question_only():
         step(competition_id=game.pk, at=at(3))
     buzzer = rendering.render_role(game_state(competition_id=game.pk, at=at(4)), rendering.PLAY)["play-stage"]
     assert "提前按算抢跑 −5" in buzzer  # the phones get the new round's rules too
+
+
+def test_a_reconnecting_phone_renders_only_its_own_screen(monkeypatch):
+    game = make_game()
+    join_players(game, 2)
+    rendered = []
+    real = rendering.render_role
+    monkeypatch.setattr(rendering, "render_role", lambda state, role: rendered.append(role) or real(state, role))
+    _state, payloads = rendering.build_broadcast(competition_id=game.pk, at=at(0), roles=(rendering.PLAY,))
+    assert rendered == [rendering.PLAY] and set(payloads) == {rendering.PLAY}
+    assert {"results", "removed", "players"} <= set(payloads[rendering.PLAY])
+    rendered.clear()
+    _state, payloads = rendering.build_broadcast(competition_id=game.pk, at=at(0))
+    assert sorted(rendered) == sorted(rendering.ROLES) and "host-tally" in payloads[rendering.HOST]["html"]
