@@ -4,24 +4,14 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import can_edit_content, people_visible_to
+from accounts.permissions import people_visible_to
 
 from .models import Run, RunAnswer, Scenario, ScenarioMistake
 from .selectors import outline
 
 
-class ContentAdminAccess:
-    """Content admins (role admin) read these pages without per-model Django permissions."""
-
-    def has_module_permission(self, request) -> bool:
-        return can_edit_content(request.user) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return can_edit_content(request.user) or super().has_view_permission(request, obj)
-
-
 @admin.register(Scenario)
-class ScenarioAdmin(ContentAdminAccess, admin.ModelAdmin):
+class ScenarioAdmin(admin.ModelAdmin):
     list_display = ["title", "area", "persona_name", "time_limit_seconds", "has_rubric", "is_demo", "is_published"]
     list_filter = ["area", "is_demo", "is_published"]
     search_fields = ["title", "slug", "persona_name"]
@@ -38,10 +28,6 @@ class ScenarioAdmin(ContentAdminAccess, admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # scenarios come from YAML through import_scenarios
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # Only 已发布 is editable here; content admins may switch a scenario off.
-        return can_edit_content(request.user) or super().has_change_permission(request, obj)
 
 
 class RunAnswerInline(admin.TabularInline):
@@ -63,7 +49,7 @@ class RunAnswerInline(admin.TabularInline):
 
 
 @admin.register(Run)
-class RunAdmin(ContentAdminAccess, admin.ModelAdmin):
+class RunAdmin(admin.ModelAdmin):
     list_display = ["person", "scenario", "status", "overall", "final_score", "rating", "started_at"]
     list_filter = ["status", "rating", "live", "scenario__area"]
     search_fields = ["person__username", "person__full_name", "scenario__title"]
@@ -88,9 +74,22 @@ class RunAdmin(ContentAdminAccess, admin.ModelAdmin):
 
 
 @admin.register(ScenarioMistake)
-class ScenarioMistakeAdmin(ContentAdminAccess, admin.ModelAdmin):
+class ScenarioMistakeAdmin(admin.ModelAdmin):
     list_display = ["person", "step", "wrong_count", "last_wrong_at", "mastered_at"]
     list_filter = ["step__scenario"]
+    # The person is shown by name, not as a link: the user pages are closed to content admins.
+    exclude = ["person"]
+    readonly_fields = ["person_name"]
+
+    @admin.display(description=_("学员"))
+    def person_name(self, obj) -> str:
+        return obj.person.display_name
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(person__in=people_visible_to(request.user))
+
+    def has_add_permission(self, request) -> bool:
+        return False  # scenario points come from playing, never from the admin
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

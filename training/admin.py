@@ -10,40 +10,19 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import can_edit_content
-
 from .forms import ImportZipForm, lines_formfield
 from .importer import ImportFailed, import_zip
 from .models import BusinessArea, Course, Lesson, LessonProgress
 
 
-class ContentAdminPermissions:
-    """Content admins (内容管理员) edit the teaching content by role, without per-model grants."""
-
-    def has_module_permission(self, request) -> bool:
-        return can_edit_content(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return can_edit_content(request.user)
-
-    def has_add_permission(self, request, *args) -> bool:
-        return can_edit_content(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return can_edit_content(request.user)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return can_edit_content(request.user)
-
-
 @admin.register(BusinessArea)
-class BusinessAreaAdmin(ContentAdminPermissions, admin.ModelAdmin):
+class BusinessAreaAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "sort_order", "description"]
     list_editable = ["sort_order"]
     prepopulated_fields = {"code": ["name"]}
 
 
-class LessonInline(ContentAdminPermissions, admin.TabularInline):
+class LessonInline(admin.TabularInline):
     model = Lesson
     fields = ["sort_order", "title", "slug", "is_published"]
     extra = 0
@@ -51,7 +30,7 @@ class LessonInline(ContentAdminPermissions, admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(ContentAdminPermissions, admin.ModelAdmin):
+class CourseAdmin(admin.ModelAdmin):
     list_display = ["title", "slug", "area", "sort_order"]
     list_filter = ["area"]
     search_fields = ["title", "slug"]
@@ -59,7 +38,7 @@ class CourseAdmin(ContentAdminPermissions, admin.ModelAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(ContentAdminPermissions, admin.ModelAdmin):
+class LessonAdmin(admin.ModelAdmin):
     list_display = ["title", "course", "sort_order", "reading_minutes", "is_difficult", "is_published", "is_demo"]
     list_filter = ["course__area", "course", "is_published", "is_difficult", "is_demo"]
     list_editable = ["sort_order", "is_published"]
@@ -123,7 +102,7 @@ class LessonAdmin(ContentAdminPermissions, admin.ModelAdmin):
 
 
 @admin.register(LessonProgress)
-class LessonProgressAdmin(ContentAdminPermissions, admin.ModelAdmin):
+class LessonProgressAdmin(admin.ModelAdmin):
     list_display = ["person", "lesson", "section", "seconds_spent", "started_at", "last_event_at", "completed_at"]
     list_filter = ["lesson__course__area"]
     search_fields = ["person__username", "person__full_name", "lesson__title"]
