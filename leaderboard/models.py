@@ -39,6 +39,9 @@ class LedgerEntry(models.Model):
     score_ratio = models.FloatField(_("得分率"))
     points = models.IntegerField(_("积分"), default=0)
     occurred_at = models.DateTimeField(_("时间"), db_index=True)
+    # 2^(days since MASTERY_EPOCH / half-life): a weighted mean over rows with these weights gives recent
+    # results more weight, and the common factor cancels, so it never needs updating (leaderboard.mastery).
+    recency_weight = models.FloatField(_("时间权重"), default=1.0, editable=False)
 
     class Meta:
         verbose_name = _("成绩记录")
@@ -55,7 +58,30 @@ class LedgerEntry(models.Model):
         indexes = [
             models.Index(fields=["center", "occurred_at"]),
             models.Index(fields=["person", "area"]),
+            models.Index(fields=["person", "occurred_at"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.area} · {self.get_activity_kind_display()} {self.score_ratio:.0%}"
+
+
+class MasteryTally(models.Model):
+    """Running sums behind a person's mastery of one area, kept by record_result in the same transaction.
+
+    mastery now = weighted_sum / weight_sum; see leaderboard.mastery for the rule and the windows.
+    """
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey("training.BusinessArea", on_delete=models.CASCADE, related_name="+")
+    weighted_sum = models.FloatField(default=0.0)
+    weight_sum = models.FloatField(default=0.0)
+    results = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("掌握度汇总")
+        verbose_name_plural = _("掌握度汇总")
+        constraints = [models.UniqueConstraint(fields=["person", "area"], name="mastery_tally_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} · {self.area_id}: {self.results}"

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
+from .mastery import add_to_tally, recency_weight
 from .models import ActivityKind, LedgerEntry
 
 
@@ -44,7 +45,9 @@ def record_result(
                 score_ratio=score_ratio,
                 points=points,
                 occurred_at=at,
+                recency_weight=recency_weight(at),
             )
+            add_to_tally(entry)
     except IntegrityError:
         # Lost a race with a concurrent retry: the unique constraint kept one row.
         return RecordedResult(entry=LedgerEntry.objects.get(**key), created=False)

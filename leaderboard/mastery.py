@@ -1,0 +1,234 @@
+"""Mastery: how well a person holds a business area, 0–100, the one number every app reads.
+
+Mastery is the weighted mean of the person's score ratios in the area, each result weighing
+2^(-age / half-life) (30 days by default): a result from a month ago counts half as much as one from
+today. With fewer than MASTERY_MIN_RESULTS results the number is shown as 证据不足, not as weak.
+
+The weights are stored on each ledger row as 2^(days since MASTERY_EPOCH / half-life); the mean of a
+set of rows with those weights equals the mean with 2^(-age / half-life), because the factor 2^(-now)
+cancels. So mastery "now" is two running sums per person and area (MasteryTally, kept by
+record_result), and mastery "as of" a past moment subtracts the rows after it: both cost the rows of
+the window, never the whole ledger.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+from django.conf import settings
+from django.db.models import Count, F, FloatField, Max, QuerySet, Sum
+
+from .models import LedgerEntry, MasteryTally
+
+MASTERY_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+HALF_LIFE_DAYS: float = settings.MASTERY_HALF_LIFE_DAYS
+MIN_RESULTS: int = settings.MASTERY_MIN_RESULTS
+WEAK_BELOW: int = settings.MASTERY_WEAK_BELOW
+GOOD_FROM: int = settings.MASTERY_GOOD_FROM
+
+COLUMNS = ["person_id", "area_id", "mastery", "results", "last_at"]
+
+
+def recency_weight(at: datetime) -> float:
+    """The stored weight of a result at `at` (see the module's docstring)."""
+    return 2.0 ** ((at - MASTERY_EPOCH).total_seconds() / 86400 / HALF_LIFE_DAYS)
+
+
+@dataclass(frozen=True)
+class Mastery:
+    score: float | None  # 0..100; None without any result
+    results: int
+    last_at: datetime | None = None
+
+    @property
+    def enough(self) -> bool:
+        return self.results >= MIN_RESULTS
+
+    @property
+    def level(self) -> str:
+        return level(self.score, self.results)
+
+
+NO_MASTERY = Mastery(score=None, results=0)
+
+
+def level(score: float | None, results: int) -> str:
+    """`none` (no result), `thin` (too little evidence), `weak`, `fair` or `good`."""
+    if not results or score is None:
+        return "none"
+    if results < MIN_RESULTS:
+        return "thin"
+    if score < WEAK_BELOW:
+        return "weak"
+    return "good" if score >= GOOD_FROM else "fair"
+
+
+def _ids(people) -> QuerySet | list[int]:
+    if isinstance(people, QuerySet):
+        return people.values("pk")
+    return [getattr(p, "pk", p) for p in people]
+
+
+def _window_sums(person_ids, *, after: datetime | None, until: datetime | None) -> pd.DataFrame:
+    rows = LedgerEntry.objects.filter(person_id__in=person_ids)
+    if after is not None:
+        rows = rows.filter(occurred_at__gte=after)
+    if until is not None:
+        rows = rows.filter(occurred_at__lte=until)
+    grouped = rows.values("person_id", "area_id").annotate(
+        weighted=Sum(F("score_ratio") * F("recency_weight"), output_field=FloatField()),
+        weight=Sum("recency_weight"),
+        n=Count("id"),
+        last=Max("occurred_at"),
+    )
+    return pd.DataFrame.from_records(list(grouped), columns=["person_id", "area_id", "weighted", "weight", "n", "last"])
+
+
+def _frame(sums: pd.DataFrame) -> pd.DataFrame:
+    sums = sums[sums["n"] > 0]
+    mastery = (sums["weighted"] / sums["weight"] * 100).clip(0, 100).round(1)
+    return pd.DataFrame(
+        {
+            "person_id": sums["person_id"].astype("int64"),
+            "area_id": sums["area_id"].astype("int64"),
+            "mastery": mastery.astype("float64"),
+            "results": sums["n"].astype("int64"),
+            "last_at": sums["last"],
+        },
+        columns=COLUMNS,
+    ).reset_index(drop=True)
+
+
+def mastery_frame(
+    *, people: Iterable | QuerySet, as_of: datetime | None = None, since: datetime | None = None
+) -> pd.DataFrame:
+    """One row per (person, area) with at least one result: person_id, area_id, mastery, results, last_at.
+
+    `people` is a queryset of users or an iterable of users or ids. `as_of` (default: now) leaves out
+    results after it; `since` keeps only results from it on (a report's period). With `as_of` and no
+    `since`, last_at is the last result overall, not as of that moment.
+    """
+    ids = _ids(people)
+    if since is not None:
+        return _frame(_window_sums(ids, after=since, until=as_of))
+    tallies = MasteryTally.objects.filter(person_id__in=ids).values_list(
+        "person_id", "area_id", "weighted_sum", "weight_sum", "results", "last_at"
+    )
+    sums = pd.DataFrame.from_records(list(tallies), columns=["person_id", "area_id", "weighted", "weight", "n", "last"])
+    if as_of is not None:
+        later = _later_sums(ids, as_of)
+        if not later.empty:
+            sums = sums.merge(later, on=["person_id", "area_id"], how="left", suffixes=("", "_later")).fillna(
+                {"weighted_later": 0.0, "weight_later": 0.0, "n_later": 0}
+            )
+            sums["weighted"] -= sums["weighted_later"]
+            sums["weight"] -= sums["weight_later"]
+            sums["n"] -= sums["n_later"]
+            sums = sums[["person_id", "area_id", "weighted", "weight", "n", "last"]]
+    return _frame(sums)
+
+
+def _later_sums(ids, as_of: datetime) -> pd.DataFrame:
+    rows = LedgerEntry.objects.filter(person_id__in=ids, occurred_at__gt=as_of)
+    grouped = rows.values("person_id", "area_id").annotate(
+        weighted=Sum(F("score_ratio") * F("recency_weight"), output_field=FloatField()),
+        weight=Sum("recency_weight"),
+        n=Count("id"),
+    )
+    return pd.DataFrame.from_records(list(grouped), columns=["person_id", "area_id", "weighted", "weight", "n"])
+
+
+def mastery_by_area(*, person, as_of: datetime | None = None, since: datetime | None = None) -> dict[int, Mastery]:
+    """A person's mastery per area id (areas without results are absent: use .get(id, NO_MASTERY))."""
+    frame = mastery_frame(people=[person], as_of=as_of, since=since)
+    return {
+        int(row.area_id): Mastery(
+            score=float(row.mastery),
+            results=int(row.results),
+            last_at=None if pd.isna(row.last_at) else row.last_at,
+        )
+        for row in frame.itertuples(index=False)
+    }
+
+
+def mastery_of(*, person, area, as_of: datetime | None = None) -> Mastery:
+    return mastery_by_area(person=person, as_of=as_of).get(getattr(area, "pk", area), NO_MASTERY)
+
+
+def weakest_area_ids(*, person, area_ids: Iterable[int], limit: int = 3, as_of: datetime | None = None) -> list[int]:
+    """The person's weakest areas among `area_ids`: known-weak first (lowest mastery), then untried ones.
+
+    Areas with too little evidence sort by their score like the others; areas with no result at all
+    come after every area with a result below GOOD_FROM, since an unknown area is not a known weak spot.
+    """
+    by_area = mastery_by_area(person=person, as_of=as_of)
+    area_ids = list(area_ids)
+
+    def key(area_id: int):
+        m = by_area.get(area_id)
+        if m is None:
+            return (1, GOOD_FROM, area_ids.index(area_id))
+        return (0 if m.score < GOOD_FROM else 2, m.score, area_ids.index(area_id))
+
+    return sorted(area_ids, key=key)[:limit]
+
+
+def add_to_tally(entry: LedgerEntry) -> None:
+    """Add one new ledger row to its person's running sums (called inside record_result's transaction)."""
+    key = {"person_id": entry.person_id, "area_id": entry.area_id}
+    increments = {
+        "weighted_sum": F("weighted_sum") + entry.score_ratio * entry.recency_weight,
+        "weight_sum": F("weight_sum") + entry.recency_weight,
+        "results": F("results") + 1,
+    }
+    tally = MasteryTally.objects.select_for_update().filter(**key).first()
+    if tally is None:
+        tally, _ = MasteryTally.objects.get_or_create(**key)
+    last_at = entry.occurred_at if tally.last_at is None or entry.occurred_at > tally.last_at else tally.last_at
+    MasteryTally.objects.filter(pk=tally.pk).update(**increments, last_at=last_at)
+
+
+def rebuild_tallies(*, person_ids: Iterable[int] | None = None) -> int:
+    """Recompute weights and tallies from the ledger (after a change of half-life, or a repair)."""
+    rows = LedgerEntry.objects.all() if person_ids is None else LedgerEntry.objects.filter(person_id__in=person_ids)
+    for entry in rows.only("pk", "occurred_at").iterator(chunk_size=2000):
+        LedgerEntry.objects.filter(pk=entry.pk).update(recency_weight=recency_weight(entry.occurred_at))
+    tallies = MasteryTally.objects.all()
+    if person_ids is not None:
+        tallies = tallies.filter(person_id__in=person_ids)
+    tallies.delete()
+    grouped = rows.values("person_id", "area_id").annotate(
+        weighted=Sum(F("score_ratio") * F("recency_weight"), output_field=FloatField()),
+        weight=Sum("recency_weight"),
+        n=Count("id"),
+        last=Max("occurred_at"),
+    )
+    created = MasteryTally.objects.bulk_create(
+        MasteryTally(
+            person_id=g["person_id"],
+            area_id=g["area_id"],
+            weighted_sum=g["weighted"],
+            weight_sum=g["weight"],
+            results=g["n"],
+            last_at=g["last"],
+        )
+        for g in grouped
+    )
+    return len(created)
+
+
+__all__ = [
+    "GOOD_FROM",
+    "HALF_LIFE_DAYS",
+    "MIN_RESULTS",
+    "NO_MASTERY",
+    "WEAK_BELOW",
+    "Mastery",
+    "level",
+    "mastery_by_area",
+    "mastery_frame",
+    "mastery_of",
+    "recency_weight",
+    "weakest_area_ids",
+]
