@@ -318,6 +318,7 @@ ROLE_PAGES = {
     "quizzes:report_queue": ("get", {"owner", "sup_own", "manager"}),
     "quizzes:report_close": ("post", {"owner", "sup_own", "manager"}),
     "reports:index": ("get", {"owner"}),
+    "quizzes:retention": ("get", {"owner"}),
     "reports:export": ("get", {"owner"}),
     "competitions:create": ("get", {"owner"}),
 }

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leaderboard.models import ActivityKind, LedgerEntry
-from quizzes.models import Attempt, AttemptStatus, MistakeEntry, PaperKind, PaperRule, QuestionKind
+from quizzes.memory_selectors import book_cards
+from quizzes.models import Attempt, AttemptStatus, PaperKind, PaperRule, QuestionKind
 from quizzes.services import AttemptClosed
 from quizzes.services.exams import QuizUnavailable, save_answer, start_exam, submit_exam
 from tests.conftest import make_area, make_user
@@ -70,7 +71,7 @@ def test_a_double_submit_gives_one_result_and_one_ledger_row_per_area(staff, now
         ("社会保障", 1.0, 10),
         ("服务规范与礼仪", 0.0, 0),
     }
-    assert MistakeEntry.objects.filter(person=staff).count() == 1
+    assert book_cards(person=staff).count() == 1
 
 
 def test_double_submit_through_the_page_says_already_submitted(staff_client, staff, area):
