@@ -59,7 +59,12 @@ def test_a_run_is_scored_by_the_documented_formula(staff, scenario):
     assert run.overall == 64
     assert run.rating == Rating.GOOD
     answer = run.answers.get(step_key="docs")
-    assert answer.detail == {"ticked": ["身份证", "户口簿"], "missing": [], "over_asked": ["户口簿"]}
+    assert answer.detail == {
+        "ticked": ["身份证", "户口簿"],
+        "missing": [],
+        "over_asked": ["户口簿"],
+        "reasons": ["户口簿：系统可查的理由"],
+    }
     assert ScenarioMistake.objects.get(person=staff).step.key == "docs"
 
 
