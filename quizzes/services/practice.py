@@ -11,13 +11,24 @@ from datetime import datetime, time
 from statistics import median
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leaderboard.mastery import weakest_area_ids
 
 from ..memory_selectors import book_cards, end_of_day
-from ..models import PRACTICE_MODES, Attempt, AttemptItem, AttemptMode, AttemptStatus, CardReview, MemoryCard, Question
+from ..models import (
+    PRACTICE_MODES,
+    Attempt,
+    AttemptItem,
+    AttemptMode,
+    AttemptStatus,
+    CardReview,
+    MemoryCard,
+    Option,
+    Question,
+)
 from ..selectors import assigned_area_ids, lesson_check_questions
 from .attempts import Pick, close_round, create_items, is_stale_round
 
@@ -36,7 +47,8 @@ DAILY_SIZE = DEFAULT_SIZE = DAILY_SECONDS // (DEFAULT_ANSWER_SECONDS + FEEDBACK_
 
 
 def _active(ids) -> list[Question]:
-    by_id = Question.objects.filter(is_active=True).prefetch_related("options").in_bulk(list(ids))
+    options = Prefetch("options", queryset=Option.objects.order_by("label"))  # no join for the default ordering
+    by_id = Question.objects.filter(is_active=True).order_by().prefetch_related(options).in_bulk(list(ids))
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -128,14 +140,15 @@ def daily_questions(*, person, at: datetime, rng: random.Random) -> list[Questio
         if pk not in met_today
     ][:size]
     chosen = due[: size - NEW_SLOTS]
-    carded = set(MemoryCard.objects.filter(person=person).values_list("question_id", flat=True))
-    bank = Question.objects.filter(is_active=True)
+    bank = Question.objects.filter(is_active=True).order_by()
+    # New = no card of this person yet: a NOT EXISTS in the database, not their thousands of ids here.
+    new_bank = bank.exclude(Exists(MemoryCard.objects.filter(person=person, question=OuterRef("pk"))))
     area_ids = list(bank.order_by("area_id").values_list("area_id", flat=True).distinct())
     weak = weakest_area_ids(person=person, area_ids=area_ids, limit=WEAK_AREAS, as_of=at)
     order = weak + [pk for pk in assigned_area_ids(person=person, now=at) if pk not in weak]
     pools = []
     for area_id in order:
-        ids = [pk for pk in bank.filter(area_id=area_id).values_list("pk", flat=True) if pk not in carded]
+        ids = list(new_bank.filter(area_id=area_id).values_list("pk", flat=True))
         rng.shuffle(ids)
         pools.append(ids)
     new = _round_robin(pools, size - len(chosen), taken=set(chosen) | met_today)
@@ -143,7 +156,7 @@ def daily_questions(*, person, at: datetime, rng: random.Random) -> list[Questio
     chosen += [pk for pk in due if pk not in chosen][: size - len(chosen)]
     if len(chosen) < size:  # a small bank or a clerk who has seen it all still gets a full set
         taken = set(chosen) | met_today
-        anywhere = [pk for pk in bank.values_list("pk", flat=True) if pk not in carded and pk not in taken]
+        anywhere = [pk for pk in new_bank.values_list("pk", flat=True) if pk not in taken]
         rng.shuffle(anywhere)
         chosen += anywhere[: size - len(chosen)]
     if len(chosen) < size:
