@@ -216,7 +216,11 @@ def test_the_mistake_book_shows_the_next_review_date_and_how_well_it_is_held(sta
     assert "还没记牢的题" in html and "已经记牢的题" not in html  # stability ≥ 21 days: out of the book
     tomorrow = timezone.localtime(now + timedelta(days=1))
     assert f"{tomorrow.month}月{tomorrow.day}日复习" in html
-    assert "记住的把握 100%" in html  # just reviewed
+    assert "可记住不到 1 天" in html and "此刻记住的把握" not in html  # just failed: not due yet
+    overdue = make_question(area, stem="拖了几天的题")
+    record_outcome(person=staff, question=overdue, ratio=0, source="practice", at=now - timedelta(days=4))
+    html = staff_client.get(reverse("quizzes:mistakes")).content.decode()
+    assert "此刻记住的把握约" in html and "今日复习" in html  # due: how much is left of it now
     assert 'data-testid="forecast"' in html
 
 
