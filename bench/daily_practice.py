@@ -74,9 +74,7 @@ def seed() -> dict:
         batch_size=5000,
     )
     clerk = User.objects.create(username="bench-clerk", role=Role.STAFF, team=team, center=center)
-    others = [
-        User.objects.create(username=f"bench-{n}", role=Role.STAFF, team=team, center=center) for n in range(20)
-    ]
+    others = [User.objects.create(username=f"bench-{n}", role=Role.STAFF, team=team, center=center) for n in range(20)]
     per_other = (CENTER_CARDS - OWN_CARDS) // len(others)
 
     def cards_for(person, count):
@@ -268,7 +266,7 @@ Data: {first["cards"]:,} memory cards in the center, {OWN_CARDS:,} of them the c
 cards due by tonight, most overdue first, 16 of them). Load average when the run began:
 {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}.
 
-| database | build (× baseline) | build, median | build, p90 | baseline, median | queries per build | questions in the set |
+| database | build (× baseline) | build, median | build, p90 | baseline, median | queries | questions |
 | --- | --- | --- | --- | --- | --- | --- |
 {rows}
 
