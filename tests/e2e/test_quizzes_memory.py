@@ -59,3 +59,39 @@ def test_a_wrong_daily_answer_is_reviewed_when_due_and_its_date_moves_out(phone_
     assert later > tomorrow
     assert page.get_by_test_id("next-review").inner_text() == review_text(later)
     screenshot(page, "memory-book-after-a-right-review")
+
+
+def test_a_supervisor_reads_the_teams_retention_per_area_beside_mastery(desktop_page, area):
+    from accounts.models import Role
+    from leaderboard.services import record_result
+    from quizzes.services import record_outcome
+    from tests.conftest import make_area, make_team
+
+    team = make_team()
+    supervisor = make_user(Role.SUPERVISOR, team=team)
+    team.supervisors.add(supervisor)
+    clerk = make_user(team=team)
+    other_area = make_area("居住证")
+    week_ago = timezone.now() - timedelta(days=7)
+    for n in range(3):
+        record_outcome(
+            person=clerk, question=make_question(area, stem=f"记牢的题{n}"), ratio=1, source="daily", at=week_ago
+        )
+    record_outcome(
+        person=clerk, question=make_question(other_area, stem="忘了的题"), ratio=0, source="daily", at=week_ago
+    )
+    record_result(person=clerk, area=area, kind="practice", activity_id="e2e", score_ratio=0.9, points=9, at=week_ago)
+
+    page = desktop_page
+    login(page, supervisor.username)
+    page.goto("/")
+    page.get_by_role("link", name="记忆保持").first.click()
+    table = page.get_by_test_id("retention-matrix")
+    table.wait_for()
+    row = table.locator("tr", has_text=clerk.display_name)
+    cells = row.get_by_test_id("retention").all_inner_texts()
+    assert len(cells) == 2  # one per area with cards
+    held, forgotten = (int(text.rstrip("%")) for text in cells)
+    assert held > forgotten  # a week after a right answer vs. a week after a wrong one
+    assert "掌握度 90" in row.inner_text()  # mastery beside it
+    screenshot(page, "memory-retention-supervisor")
