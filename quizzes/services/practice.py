@@ -129,11 +129,8 @@ def daily_questions(*, person, at: datetime, rng: random.Random) -> list[Questio
     size = daily_size(person=person)
     today_start = _start_of_day(at)
     cards = MemoryCard.objects.filter(person=person, question__is_active=True)
-    met_today = set(
-        AttemptItem.objects.filter(attempt__person=person, answered_at__gte=today_start).values_list(
-            "question_id", flat=True
-        )
-    ) | set(cards.filter(last_review__gte=today_start).values_list("question_id", flat=True))
+    # Every graded answer reviews a card, so "met today" is the cards reviewed since midnight.
+    met_today = set(cards.filter(last_review__gte=today_start).values_list("question_id", flat=True))
     due = [
         pk
         for pk in cards.filter(due__lt=end_of_day(at)).order_by("due").values_list("question_id", flat=True)[: size * 2]
@@ -146,11 +143,12 @@ def daily_questions(*, person, at: datetime, rng: random.Random) -> list[Questio
     area_ids = list(bank.order_by("area_id").values_list("area_id", flat=True).distinct())
     weak = weakest_area_ids(person=person, area_ids=area_ids, limit=WEAK_AREAS, as_of=at)
     order = weak + [pk for pk in assigned_area_ids(person=person, now=at) if pk not in weak]
-    pools = []
-    for area_id in order:
-        ids = list(new_bank.filter(area_id=area_id).values_list("pk", flat=True))
-        rng.shuffle(ids)
-        pools.append(ids)
+    by_area = {area_id: [] for area_id in order}
+    for pk, area_id in new_bank.filter(area_id__in=order).order_by("pk").values_list("pk", "area_id"):
+        by_area[area_id].append(pk)
+    pools = [by_area[area_id] for area_id in order]
+    for pool in pools:
+        rng.shuffle(pool)
     new = _round_robin(pools, size - len(chosen), taken=set(chosen) | met_today)
     chosen += new
     chosen += [pk for pk in due if pk not in chosen][: size - len(chosen)]
