@@ -226,6 +226,7 @@ DEMO_LOADERS = [
     "simulations.demo.load",
     "competitions.demo.load",
     "leaderboard.demo.load",
+    "reports.demo.load",
 ]
 # The apps whose models content admins (role admin) may edit in the Django admin.
 # Mastery (leaderboard/mastery.py): 0-100 per person and business area, recent results weighing more.

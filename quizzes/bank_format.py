@@ -55,6 +55,8 @@ ANSWER_SEPARATORS = "|｜;；"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 3000
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # an .xlsx of 3000 questions unpacks to a few MB
+
+
 class BankFileError(Exception):
     """The file as a whole cannot be read (size, format, encoding, missing columns)."""
 

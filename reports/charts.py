@@ -32,9 +32,13 @@ def bar_chart(rows: list[tuple[str, float | None, str]], *, title: str) -> SafeS
     for i, (label, value, level) in enumerate(rows):
         y = top + i * row_h
         text_y = y + row_h / 2 + 6
-        bars.append(format_html('<text x="{}" y="{}" class="ch-label" text-anchor="end">{}</text>', label_w - 8, text_y, label))
+        bars.append(
+            format_html('<text x="{}" y="{}" class="ch-label" text-anchor="end">{}</text>', label_w - 8, text_y, label)
+        )
         if value is None:
-            bars.append(format_html('<text x="{}" y="{}" class="ch-muted">{}</text>', label_w + 6, text_y, _("暂无成绩")))
+            bars.append(
+                format_html('<text x="{}" y="{}" class="ch-muted">{}</text>', label_w + 6, text_y, _("暂无成绩"))
+            )
             continue
         bars.append(
             format_html(
@@ -106,14 +110,23 @@ def line_chart(points: list[tuple[datetime, float | None]], *, title: str) -> Sa
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v in segment)
         parts.append(format_html('<polyline points="{}" class="ch-line"/>', path))
         parts.extend(
-            format_html('<circle cx="{}" cy="{}" r="4" class="ch-dot"><title>{}</title></circle>', f"{x:.1f}", f"{y:.1f}", f"{v:.0f}")
+            format_html(
+                '<circle cx="{}" cy="{}" r="4" class="ch-dot"><title>{}</title></circle>',
+                f"{x:.1f}",
+                f"{y:.1f}",
+                f"{v:.0f}",
+            )
             for x, y, v in segment
         )
     if not segments:
-        parts.append(format_html('<text x="{}" y="{}" class="ch-muted">{}</text>', left + 10, top + plot_h / 2, _("暂无成绩")))
+        parts.append(
+            format_html('<text x="{}" y="{}" class="ch-muted">{}</text>', left + 10, top + plot_h / 2, _("暂无成绩"))
+        )
     else:
         x, y, v = segments[-1][-1]
-        parts.append(format_html('<text x="{}" y="{}" class="ch-value">{}</text>', f"{x - 4:.1f}", f"{y - 10:.1f}", f"{v:.0f}"))
+        parts.append(
+            format_html('<text x="{}" y="{}" class="ch-value">{}</text>', f"{x - 4:.1f}", f"{y - 10:.1f}", f"{v:.0f}")
+        )
     return format_html(
         '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>{}</svg>',
         width,

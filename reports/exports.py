@@ -64,7 +64,9 @@ def _heat(sheet, first_col: int, last_col: int, last_row: int) -> None:
     sheet.conditional_formatting.add(
         ref, CellIsRule(operator="between", formula=[str(weak), str(good - 0.0001)], fill=FAIR_FILL)
     )
-    sheet.conditional_formatting.add(ref, CellIsRule(operator="greaterThanOrEqual", formula=[str(good)], fill=GOOD_FILL))
+    sheet.conditional_formatting.add(
+        ref, CellIsRule(operator="greaterThanOrEqual", formula=[str(good)], fill=GOOD_FILL)
+    )
 
 
 def _ratio(value: float | None) -> float | None:
@@ -87,7 +89,15 @@ def matrix_workbook(matrix: Matrix, *, title: str, evidence_people: list[int], s
         _put(
             people,
             r,
-            [row.team, row.name, row.username, *[_ratio(c.mastery) for c in row.cells], row.results, row.good_rate, row.ratings],
+            [
+                row.team,
+                row.name,
+                row.username,
+                *[_ratio(c.mastery) for c in row.cells],
+                row.results,
+                row.good_rate,
+                row.ratings,
+            ],
             percent_cols,
         )
     people.freeze_panes = "D2"
@@ -101,14 +111,24 @@ def matrix_workbook(matrix: Matrix, *, title: str, evidence_people: list[int], s
     _heat(teams, 3, 2 + len(areas), len(matrix.teams) + 1)
 
     summary = _sheet(
-        book, "业务条线汇总", ["业务条线", "平均掌握度", "有成绩人数", "暂无成绩人数", "薄弱人数", "证据不足人数", "成绩条数"],
+        book,
+        "业务条线汇总",
+        ["业务条线", "平均掌握度", "有成绩人数", "暂无成绩人数", "薄弱人数", "证据不足人数", "成绩条数"],
         [18, 12, 12, 12, 10, 12, 10],
     )
     for r, row in enumerate(matrix.summary, start=2):
         _put(
             summary,
             r,
-            [row["area"].name, _ratio(row["average"]), row["people"], row["untried"], row["weak"], row["thin"], row["results"]],
+            [
+                row["area"].name,
+                _ratio(row["average"]),
+                row["people"],
+                row["untried"],
+                row["weak"],
+                row["thin"],
+                row["results"],
+            ],
             {2},
         )
     summary.freeze_panes = "B2"
@@ -121,22 +141,38 @@ def matrix_workbook(matrix: Matrix, *, title: str, evidence_people: list[int], s
 
 def _evidence_sheet(book: Workbook, *, person_ids: list[int], since: datetime | None) -> None:
     sheet = _sheet(
-        book, "证据", ["班组", "姓名", "工号", "业务条线", "活动类型", "标题", "时间", "得分率"], [16, 12, 12, 16, 10, 30, 18, 10]
+        book,
+        "证据",
+        ["班组", "姓名", "工号", "业务条线", "活动类型", "标题", "时间", "得分率"],
+        [16, 12, 12, 16, 10, 30, 18, 10],
     )
     rows = LedgerEntry.objects.filter(person_id__in=person_ids)
     if since is not None:
         rows = rows.filter(occurred_at__gte=since)
     values = rows.order_by("-occurred_at").values_list(
-        "person__team__name", "person__full_name", "person__username", "area__name", "activity_kind", "title",
-        "occurred_at", "score_ratio",
+        "person__team__name",
+        "person__full_name",
+        "person__username",
+        "area__name",
+        "activity_kind",
+        "title",
+        "occurred_at",
+        "score_ratio",
     )[:EVIDENCE_LIMIT]
     labels = dict(LedgerEntry._meta.get_field("activity_kind").choices)
     for r, (team, name, username, area, kind, title, at, ratio) in enumerate(values.iterator(chunk_size=2000), start=2):
-        _put(sheet, r, [team or "—", name or username, username, area, str(labels.get(kind, kind)), title, None, ratio], {8})
+        _put(
+            sheet,
+            r,
+            [team or "—", name or username, username, area, str(labels.get(kind, kind)), title, None, ratio],
+            {8},
+        )
         cell = sheet.cell(row=r, column=7, value=timezone.localtime(at).replace(tzinfo=None))
         cell.number_format = "yyyy-mm-dd hh:mm"
     sheet.freeze_panes = "C2"
-    kinds = DataValidation(type="list", formula1='"' + ",".join(str(v) for v in labels.values()) + '"', allow_blank=True)
+    kinds = DataValidation(
+        type="list", formula1='"' + ",".join(str(v) for v in labels.values()) + '"', allow_blank=True
+    )
     sheet.add_data_validation(kinds)
     kinds.add("E2:E1048576")
 
@@ -145,7 +181,8 @@ def _notes_sheet(book: Workbook, *, title: str) -> None:
     sheet = _sheet(book, "说明", ["说明"], [110])
     notes = [
         title,
-        f"掌握度：每个业务条线全部成绩的加权平均得分率（0–100%），越近的成绩权重越高，权重每 {HALF_LIFE_DAYS:g} 天减半。",
+        f"掌握度：每个业务条线全部成绩的加权平均得分率（0–100%），"
+        f"越近的成绩权重越高，权重每 {HALF_LIFE_DAYS:g} 天减半。",
         f"颜色：低于 {WEAK_BELOW}% 为薄弱（红），{GOOD_FROM}% 及以上为良好（绿），其间为一般（黄）。",
         f"空白表示暂无成绩（不等于薄弱）；成绩少于 {MIN_RESULTS} 条时页面上标注“证据不足”。",
         "班组×业务条线：班组成员掌握度的平均值，每位有成绩的成员计一次。",
@@ -158,17 +195,24 @@ def _notes_sheet(book: Workbook, *, title: str) -> None:
 
 def person_workbook(report: PersonReport, *, title: str) -> bytes:
     book = Workbook()
-    sheet = _sheet(book, "掌握度", ["业务条线", "掌握度", "成绩条数", "好评率", "评价条数"], [18, 10, 10, 10, 10], first=True)
+    sheet = _sheet(
+        book, "掌握度", ["业务条线", "掌握度", "成绩条数", "好评率", "评价条数"], [18, 10, 10, 10, 10], first=True
+    )
     for r, (area, cell, (rate, n)) in enumerate(report.areas, start=2):
         _put(sheet, r, [area.name, _ratio(cell.mastery), cell.results, rate, n], {2, 4})
     sheet.freeze_panes = "B2"
     _heat(sheet, 2, 2, len(report.areas) + 1)
     recent = _sheet(book, "近期成绩", ["时间", "业务条线", "活动类型", "标题", "得分率"], [18, 16, 10, 30, 10])
     for r, entry in enumerate(report.recent, start=2):
-        _put(recent, r, [None, entry.area.name, str(entry.get_activity_kind_display()), entry.title, entry.score_ratio], {5})
-        recent.cell(row=r, column=1, value=timezone.localtime(entry.occurred_at).replace(tzinfo=None)).number_format = (
-            "yyyy-mm-dd hh:mm"
+        _put(
+            recent,
+            r,
+            [None, entry.area.name, str(entry.get_activity_kind_display()), entry.title, entry.score_ratio],
+            {5},
         )
+        recent.cell(
+            row=r, column=1, value=timezone.localtime(entry.occurred_at).replace(tzinfo=None)
+        ).number_format = "yyyy-mm-dd hh:mm"
     _notes_sheet(book, title=title)
     return _save(book)
 

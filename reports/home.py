@@ -40,7 +40,8 @@ def panels(user) -> list[dict]:
                 "order": 6,
                 "context": {
                     "title": _("居民差评提醒：%(area)s") % {"area": area.name},
-                    "text": _("近期有居民对你办理的%(area)s业务不满意，建议复习课程并做专项练习。") % {"area": area.name},
+                    "text": _("近期有居民对你办理的%(area)s业务不满意，建议复习课程并做专项练习。")
+                    % {"area": area.name},
                     "lessons_url": reverse("training:index") + f"?area={area.code}",
                     "area_id": area.pk,
                 },

@@ -28,7 +28,9 @@ def evidence_url(*, viewer, entry: LedgerEntry) -> str | None:
     if kind == ActivityKind.LESSON_CHECK:
         from training.models import Lesson
 
-        return reverse("training:lesson", args=[pk]) if Lesson.objects.filter(pk=pk, is_published=True).exists() else None
+        return (
+            reverse("training:lesson", args=[pk]) if Lesson.objects.filter(pk=pk, is_published=True).exists() else None
+        )
     if kind == ActivityKind.SIMULATION:
         from simulations.selectors import runs_visible_to
 

@@ -30,7 +30,7 @@ COL_DATE, COL_KEY, COL_NAME, COL_MATTER, COL_AREA = "评价日期", "工号", "�
 COL_LEVEL, COL_REASON, COL_ID = "评价", "差评原因", "评价编号"
 COLUMNS = [COL_DATE, COL_KEY, COL_NAME, COL_MATTER, COL_AREA, COL_LEVEL, COL_REASON, COL_ID]
 REQUIRED = [COL_DATE, COL_KEY, COL_LEVEL]
-LEVELS = {label: value for value, label in RatingLevel.choices}
+LEVELS = {str(label): value for value, label in RatingLevel.choices}
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
 RECOMMEND_DAYS = 30  # a bad rating this recent puts the area's lessons on the clerk's home page
@@ -145,7 +145,14 @@ def check_file(*, center, filename: str, data: bytes) -> Checked:
             checked.errors.extend((number, message) for message in problems)
             continue
         content = "|".join(
-            [rated_on.isoformat(), person.username, values[COL_MATTER], values[COL_AREA], str(level), values[COL_REASON]]
+            [
+                rated_on.isoformat(),
+                person.username,
+                values[COL_MATTER],
+                values[COL_AREA],
+                str(level),
+                values[COL_REASON],
+            ]
         )
         seen[content] += 1  # two identical ratings on one day are two ratings: number them
         key = values[COL_ID] or "h:" + hashlib.sha256(f"{content}|{seen[content]}".encode()).hexdigest()[:40]
@@ -272,7 +279,9 @@ def bad_ratings(*, person_ids, since: date | None, limit: int = 50) -> list[Resi
 def recommended_area_ids(*, person, today: date) -> list[int]:
     """Areas of the person's bad ratings in the last RECOMMEND_DAYS days, the latest first."""
     rows = (
-        ResidentRating.objects.filter(person=person, area__isnull=False, rated_on__gte=today - timedelta(days=RECOMMEND_DAYS))
+        ResidentRating.objects.filter(
+            person=person, area__isnull=False, rated_on__gte=today - timedelta(days=RECOMMEND_DAYS)
+        )
         .exclude(GOOD)
         .order_by("-rated_on", "-id")
         .values_list("area_id", flat=True)

@@ -277,7 +277,9 @@ def week_ends(*, now: datetime, weeks: int = TREND_WEEKS) -> list[datetime]:
     return [now - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
 
 
-def trend(*, people, now: datetime, area_id: int | None = None, weeks: int = TREND_WEEKS) -> list[tuple[datetime, float | None]]:
+def trend(
+    *, people, now: datetime, area_id: int | None = None, weeks: int = TREND_WEEKS
+) -> list[tuple[datetime, float | None]]:
     """Mean mastery of the people over their areas (or one area) as of each of the last weeks' ends."""
     ends = week_ends(now=now, weeks=weeks)
     series = mastery_series(people=people, ends=ends)

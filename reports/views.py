@@ -86,7 +86,9 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     from urllib.parse import quote
 
     # RFC 6266: an ASCII fallback plus the UTF-8 name (the center's name is Chinese).
-    response["Content-Disposition"] = f"attachment; filename=\"report.{filename.rsplit('.', 1)[1]}\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"report.{filename.rsplit('.', 1)[1]}\"; filename*=UTF-8''{quote(filename)}"
+    )
     return response
 
 
@@ -166,7 +168,9 @@ def person_export(request, person_id: int):
     report = person_report(person=found, now=timezone.now())
     title = f"{found.full_name or found.username} 个人能力报表（{timezone.localdate():%Y-%m-%d}）"
     data = person_workbook(report, title=title)
-    return _attachment(HttpResponse(data, content_type=XLSX), _filename(request, found.full_name or found.username, "xlsx"))
+    return _attachment(
+        HttpResponse(data, content_type=XLSX), _filename(request, found.full_name or found.username, "xlsx")
+    )
 
 
 @rule_required(can_view_reports)
@@ -203,7 +207,9 @@ def create_paper(request):
     except AssignmentError as error:
         messages.error(request, str(error))
         return redirect("reports:weak")
-    messages.success(request, _("已布置“%(title)s”给%(team)s。") % {"title": assignment.quiz.title, "team": assignment.team})
+    messages.success(
+        request, _("已布置“%(title)s”给%(team)s。") % {"title": assignment.quiz.title, "team": assignment.team}
+    )
     return redirect("reports:assignment", assignment.pk)
 
 

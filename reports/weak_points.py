@@ -105,9 +105,7 @@ def weak_questions(*, people, since: datetime | None = None, limit: int = LIMIT)
         top, count = (wrong[question.pk].most_common(1) or [("", 0)])[0]
         if len(top) == 1 and (question.pk, top) in options:
             top = f"{top}. {options[(question.pk, top)]}"
-        result.append(
-            WeakQuestion(question.pk, question.stem, question.area.name, g["n"], g["facility"], top, count)
-        )
+        result.append(WeakQuestion(question.pk, question.stem, question.area.name, g["n"], g["facility"], top, count))
     return result
 
 
@@ -174,7 +172,8 @@ class AssignmentReport:
 def assignment_report(*, assignment: PaperAssignment, viewer, now: datetime) -> AssignmentReport:
     quiz = assignment.quiz
     area_ids = sorted(
-        set(quiz.rules.values_list("area_id", flat=True)) | set(quiz.fixed_questions.values_list("question__area_id", flat=True))
+        set(quiz.rules.values_list("area_id", flat=True))
+        | set(quiz.fixed_questions.values_list("question__area_id", flat=True))
     )
     from training.models import BusinessArea
 
@@ -189,9 +188,11 @@ def assignment_report(*, assignment: PaperAssignment, viewer, now: datetime) -> 
         .annotate(n=Count("id"))
     }
     best: dict[int, float] = {}
-    for person_id, score, max_score in Attempt.objects.filter(quiz=quiz, person__in=members).exclude(
-        status="open"
-    ).values_list("person_id", "score", "max_score"):
+    for person_id, score, max_score in (
+        Attempt.objects.filter(quiz=quiz, person__in=members)
+        .exclude(status="open")
+        .values_list("person_id", "score", "max_score")
+    ):
         if max_score:
             best[person_id] = max(best.get(person_id, 0.0), score / max_score)
 
