@@ -18,9 +18,9 @@ LEVEL_CLASS = {"none": "ch-none", "thin": "ch-thin", "weak": "ch-weak", "fair": 
 
 def bar_chart(rows: list[tuple[str, float | None, str]], *, title: str) -> SafeString:
     """Horizontal bars, one per (label, mastery 0..100 or None, level)."""
-    label_w, bar_w, row_h, top = 150, 420, 34, 30
+    label_w, bar_w, row_h, top = 150, 420, 34, 30  # the value text needs ~150 px right of a full bar
     height = top + row_h * max(1, len(rows)) + 30
-    width = label_w + bar_w + 70
+    width = label_w + bar_w + 170
     x_of = lambda v: label_w + bar_w * v / 100  # noqa: E731
     grid = format_html_join(
         "",

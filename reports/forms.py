@@ -43,12 +43,16 @@ class FilterForm(forms.Form):
 
 
 class PaperForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("布置给班组"), queryset=None)
+    team = forms.ModelChoiceField(label=_("布置给班组"), queryset=None, empty_label=None)
     areas = forms.ModelMultipleChoiceField(label=_("业务条线"), queryset=BusinessArea.objects.all(), required=False)
     questions = forms.ModelMultipleChoiceField(
         label=_("题目"), queryset=Question.objects.filter(is_active=True), required=False
     )
-    due_on = forms.DateField(label=_("完成期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label=_("完成期限"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+    )
     title = forms.CharField(label=_("试卷名称"), max_length=120, required=False)
 
     def __init__(self, data=None, *, teams):

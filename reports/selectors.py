@@ -35,6 +35,7 @@ class Cell:
     mastery: float | None  # 0..100
     results: int
     area_id: int | None = None
+    people: int = 0  # a team's cell: the members with a result in the area
 
     @property
     def level(self) -> str:
@@ -71,7 +72,7 @@ class PersonRow:
 class TeamRow:
     team_id: int | None
     team: str
-    cells: list[Cell]  # mastery: the mean of the members' mastery; results: members with a result
+    cells: list[Cell]  # mastery: the mean of the members' mastery; results: all their results
     members: int
 
 
@@ -198,8 +199,12 @@ def _team_rows(rows: list[PersonRow], areas: list[Area]) -> list[TeamRow]:
         cells = []
         for i in range(len(areas)):
             # Each member with a result counts once, so one busy member does not set the team's level.
-            known = [m.cells[i].mastery for m in members if m.cells[i].mastery is not None]
-            cells.append(Cell(round(sum(known) / len(known), 1), len(known), areas[i].id) if known else NO_CELL)
+            known = [m.cells[i] for m in members if m.cells[i].mastery is not None]
+            if not known:
+                cells.append(NO_CELL)
+                continue
+            mean = round(sum(c.mastery for c in known) / len(known), 1)
+            cells.append(Cell(mean, sum(c.results for c in known), areas[i].id, people=len(known)))
         result.append(TeamRow(team_id=team_id, team=team, cells=cells, members=len(members)))
     return result
 

@@ -21,8 +21,8 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from competitions import services as game_services
 from quizzes.models import QuestionImport
-from quizzes.services.assignments import assign_weak_point_paper
 from quizzes.services import answer_now
+from quizzes.services.assignments import assign_weak_point_paper
 from quizzes.services.exams import start_exam
 from quizzes.services.practice import start_practice
 from quizzes.services.reports import report_question

@@ -68,7 +68,8 @@ def test_mastery_weighs_recent_results_more_and_says_how_much_evidence(world):
 def test_teams_average_their_members_and_the_summary_counts_people(world):
     matrix = competency_matrix(viewer=world["manager"], now=world["now"])
     red = next(row for row in matrix.teams if row.team == "红队")
-    assert red.cells[0].mastery == pytest.approx((90.1 + 40) / 2, abs=0.05) and red.cells[0].results == 2
+    assert red.cells[0].mastery == pytest.approx((90.1 + 40) / 2, abs=0.05)
+    assert (red.cells[0].people, red.cells[0].results) == (2, 6)
     ss = next(row for row in matrix.summary if row["area"].name == "社会保障")
     # rows: 王芳, 李娜, 张敏, 赵闲 and the supervisor (who serves at the counter too)
     assert (ss["people"], ss["weak"], ss["untried"], ss["results"]) == (2, 1, 3, 6)
