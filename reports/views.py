@@ -7,6 +7,7 @@ Views parse, check the named rule of accounts.permissions, call one selector or 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -48,7 +49,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _thresholds() -> dict:
-    return {"weak_below": WEAK_BELOW, "good_from": GOOD_FROM, "min_results": MIN_RESULTS}
+    return {
+        "weak_below": WEAK_BELOW,
+        "good_from": GOOD_FROM,
+        "min_results": MIN_RESULTS,
+        "thin_title": _("证据不足：成绩少于 %(n)s 条") % {"n": MIN_RESULTS},
+        "none_text": _("暂无成绩"),
+    }
+
+
+def _with_evidence_urls(rows, *, period: str) -> None:
+    """Each row's cells paired with their evidence URL: one reverse() per page, not two per cell
+    (500 people × 9 areas made reverse() a third of the page's time; see docs/benchmarks.md)."""
+    prefix = reverse("reports:evidence", args=[1, 2]).removesuffix("1/2/")
+    for row in rows:
+        row.pairs = [(cell, f"{prefix}{row.person_id}/{cell.area_id}/?period={period}") for cell in row.cells]
 
 
 def _filters(request):
@@ -61,6 +76,7 @@ def index(request):
     form, filters = _filters(request)
     now = timezone.now()
     matrix = competency_matrix(viewer=request.user, now=now, **filters)
+    _with_evidence_urls(matrix.people, period=filters["period"])
     context = {
         "form": form,
         "filters": filters,
@@ -139,6 +155,7 @@ def evidence_view(request, person_id: int, area_id: int):
 def team(request, team_id: int):
     found = get_object_or_404(teams_visible_to(request.user), pk=team_id)
     report = team_report(viewer=request.user, team=found, now=timezone.now())
+    _with_evidence_urls(report.matrix.people, period="all")
     context = {
         "report": report,
         "matrix": report.matrix,
