@@ -159,3 +159,12 @@ def test_staff_open_only_their_own_person_view(client, world):
     assert client.get(reverse("reports:person", args=[world["wang"].pk])).status_code == 200
     assert client.get(reverse("reports:person", args=[world["li"].pk])).status_code == 404
     assert client.get(reverse("reports:team", args=[world["red"].pk])).status_code == 403
+
+
+def test_the_files_follow_the_filters_when_htmx_swaps_the_matrix(client, world):
+    client.force_login(world["manager"])
+    query = f"?team={world['red'].pk}&period=30"
+    partial = client.get(reverse("reports:index") + query, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="matrix")
+    body = partial.content.decode()
+    assert f"/reports/export.xlsx?period=30&amp;team={world['red'].pk}" in body
+    assert "张敏" not in body  # another team's clerk
