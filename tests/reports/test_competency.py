@@ -168,3 +168,14 @@ def test_the_files_follow_the_filters_when_htmx_swaps_the_matrix(client, world):
     body = partial.content.decode()
     assert f"/reports/export.xlsx?period=30&amp;team={world['red'].pk}" in body
     assert "张敏" not in body  # another team's clerk
+
+
+def test_charts_escape_their_text_and_draw_the_thresholds():
+    from reports.charts import bar_chart, line_chart
+
+    svg = str(bar_chart([("<script>x</script>", 55.0, "weak"), ("居住证", None, "none")], title="掌握度"))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "ch-weak" in svg and "暂无成绩" in svg
+    assert svg.count('class="ch-threshold"') == 4  # 0, 60, 85, 100
+    now = timezone.now()
+    line = str(line_chart([(now - timezone.timedelta(weeks=1), None), (now, 72.0)], title="趋势"))
+    assert "<polyline" in line and ">72<" in line
