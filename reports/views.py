@@ -62,7 +62,9 @@ def _with_evidence_urls(rows, *, period: str) -> None:
     """Each row's cells paired with their evidence URL: one reverse() per page, not two per cell
     (500 people × 9 areas made reverse() a third of the page's time; see docs/benchmarks.md)."""
     prefix = reverse("reports:evidence", args=[1, 2]).removesuffix("1/2/")
+    person_prefix = reverse("reports:person", args=[1]).removesuffix("1/")
     for row in rows:
+        row.person_url = f"{person_prefix}{row.person_id}/"
         row.pairs = [(cell, f"{prefix}{row.person_id}/{cell.area_id}/?period={period}") for cell in row.cells]
 
 
