@@ -22,7 +22,7 @@ def score(person, points, *, at=NOW, area=None):
     record_result(
         person=person,
         area=area or make_area(),
-        kind="practice",
+        kind="exam",
         activity_id=next(_ids),
         score_ratio=1,
         points=points,
