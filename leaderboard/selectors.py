@@ -37,6 +37,7 @@ class PersonRank:
     points: int
     activities: int
     anonymous: bool = False
+    hidden: bool = False  # shown as 匿名 to this viewer
 
 
 @dataclass(frozen=True)
@@ -193,17 +194,21 @@ def team_ranking(*, center_id: int | None, period: str, now: datetime, area_id: 
     ]
 
 
-def shown_to(viewer, ranking: list[PersonRank], *, public: bool = False) -> list[PersonRank]:
+def shown_to(viewer, ranking: list, *, public: bool = False) -> list:
     """The ranking as the viewer may see it: 匿名 people keep their rank and points, not their name,
     unless the viewer may see them (themselves, their supervisor, their manager). `public` (the hall
     screen) hides every 匿名 name, whoever is logged in on the TV."""
     if not any(row.anonymous for row in ranking):
         return ranking
     visible = set() if public else set(people_visible_to(viewer).values_list("pk", flat=True)) | {viewer.pk}
-    return [
-        row if not row.anonymous or row.person_id in visible else replace(row, name=str(ANONYMOUS), team="")
-        for row in ranking
-    ]
+    return [row if not row.anonymous or row.person_id in visible else _hide(row) for row in ranking]
+
+
+def _hide(row):
+    changes = {"name": str(ANONYMOUS), "hidden": True}
+    if hasattr(row, "team"):
+        changes["team"] = ""
+    return replace(row, **changes)
 
 
 def neighbours(ranking: list[PersonRank], *, person_id: int, around: int = 2) -> list[PersonRank]:
@@ -274,6 +279,7 @@ class Improvement:
     gain: int
     mastery_gain: float | None  # mean change of mastery over the areas known at both ends
     anonymous: bool = False
+    hidden: bool = False
 
 
 def improvement_windows(now: datetime) -> tuple[date, date, date, date]:
@@ -352,6 +358,7 @@ class MentorRank:
     mentees: int
     points: int
     anonymous: bool = False
+    hidden: bool = False
 
 
 def mentor_ranking(*, center_id: int | None, period: str, now: datetime) -> list[MentorRank]:
