@@ -9,7 +9,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts.models import Team, User
 from accounts.permissions import can_manage_pairs, can_see_name, can_view_person
 from training.models import BusinessArea
 
@@ -112,7 +112,7 @@ def screen(request):
         center_id = request.user.center_id
         people = selectors.person_ranking(center_id=center_id, period="week", now=now)
         context = {
-            "people": selectors.shown_to(request.user, people, public=True)[:10],
+            "people": selectors.shown_to(request.user, [r for r in people if r.points], public=True)[:10],
             "teams": selectors.team_ranking(center_id=center_id, period="week", now=now)[:8],
             "improved": selectors.shown_to(
                 request.user, selectors.most_improved(center_id=center_id, now=now), public=True
@@ -151,12 +151,9 @@ def help_board(request):
         {
             "mentors": mentors,
             "pairs": [
-                {
-                    "pair": p,
-                    "can_end": can_manage_pairs(request.user, p.mentee.team),
-                    "can_open": _may_open_pair(request.user, p),
-                }
+                {"pair": p, "can_end": can_manage_pairs(request.user, p.mentee.team)}
                 for p in pairs
+                if _may_open_pair(request.user, p)
             ],
             "suggestions": suggestions,
             "max_mentees": mentoring.MAX_MENTEES,
@@ -165,13 +162,12 @@ def help_board(request):
 
 
 def _team(team_id):
-    from accounts.models import Team
-
     return Team.objects.filter(pk=team_id).first() if team_id else None
 
 
 def _may_open_pair(user, pair: MentorPair) -> bool:
-    return user.pk in (pair.mentor_id, pair.mentee_id) or can_view_person(user, pair.mentee)
+    """Being a mentee says where one is weak: only the pair and those who decide pairs see it."""
+    return user.pk in (pair.mentor_id, pair.mentee_id) or can_manage_pairs(user, pair.mentee.team)
 
 
 def pair_detail(request, pk: int):
