@@ -142,7 +142,7 @@ def confirm_pair(*, by, mentor: User, mentee: User, area, at: datetime) -> Mento
                 decided_by=by,
                 started_at=at,
                 decided_at=at,
-                start_mastery=mastery_of(person=mentee, area=area).score,
+                start_mastery=mastery_of(person=mentee, area=area, as_of=at).score,
             )
     except IntegrityError as error:
         raise PairError("该徒弟在这个条线已有师傅。") from error

@@ -118,7 +118,7 @@ def screen(request):
                 request.user, selectors.most_improved(center_id=center_id, now=now), public=True
             )[:8],
             "mentors": selectors.shown_to(
-                request.user, selectors.mentor_ranking(center_id=center_id, period="month", now=now), public=True
+                request.user, selectors.mentor_ranking(center_id=center_id, period="quarter", now=now), public=True
             )[:8],
             "center": request.user.center,
             "now": now,
