@@ -20,6 +20,9 @@ from .models import Badge, MentorPair, PairStatus
 from .points import POLICIES
 
 
+SCREEN_CYCLE_SECONDS = 48  # the hall screen's four boards rotate in this cycle (leaderboard.css)
+
+
 def _filters(request) -> tuple[str, BusinessArea | None]:
     form = BoardFilter(request.GET, periods=selectors.PERIODS.items())
     period = form.value("period", "week")
@@ -122,7 +125,7 @@ def screen(request):
             )[:8],
             "center": request.user.center,
             "now": now,
-            "poll_seconds": settings.LEADERBOARD_POLL_SECONDS * 3,
+            "poll_seconds": SCREEN_CYCLE_SECONDS,
         }
         template = "leaderboard/partials/screen_slides.html" if request.htmx else "leaderboard/screen.html"
         return render(request, template, context)
