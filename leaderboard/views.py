@@ -19,7 +19,6 @@ from .mastery import mastery_by_area
 from .models import Badge, MentorPair, PairStatus
 from .points import POLICIES
 
-
 SCREEN_CYCLE_SECONDS = 48  # the hall screen's four boards rotate in this cycle (leaderboard.css)
 
 
