@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.permissions import can_manage_pairs
@@ -112,13 +113,13 @@ def suggested_pairs(*, center_id: int | None, now: datetime, area_id: int | None
 
 def _check(*, by, mentor: User, mentee: User, area) -> None:
     if mentor.pk == mentee.pk:
-        raise PairError("不能与自己结对。")
+        raise PairError(_("不能与自己结对。"))
     if not mentor.center_id or mentor.center_id != mentee.center_id:
-        raise PairError("师徒须在同一中心。")
+        raise PairError(_("师徒须在同一中心。"))
     if not mentor.is_active or not mentee.is_active:
-        raise PairError("该人员已不在岗。")
+        raise PairError(_("该人员已不在岗。"))
     if not can_manage_pairs(by, mentee.team):
-        raise PairError("只有徒弟所在班组的班组长或中心主任可以确认结对。")
+        raise PairError(_("只有徒弟所在班组的班组长或中心主任可以确认结对。"))
     del area
 
 
@@ -128,9 +129,9 @@ def confirm_pair(*, by, mentor: User, mentee: User, area, at: datetime) -> Mento
     _check(by=by, mentor=mentor, mentee=mentee, area=area)
     User.objects.select_for_update().filter(pk=mentor.pk).first()  # serialise the mentor's load
     if MentorPair.objects.filter(mentor=mentor, status=PairStatus.CONFIRMED).count() >= MAX_MENTEES:
-        raise PairError(f"每位师傅最多带 {MAX_MENTEES} 名徒弟。")
+        raise PairError(_("每位师傅最多带 %(n)s 名徒弟。") % {"n": MAX_MENTEES})
     if MentorPair.objects.filter(mentee=mentee, area=area, status=PairStatus.CONFIRMED).exists():
-        raise PairError("该徒弟在这个条线已有师傅。")
+        raise PairError(_("该徒弟在这个条线已有师傅。"))
     try:
         with transaction.atomic():
             return MentorPair.objects.create(
@@ -145,7 +146,7 @@ def confirm_pair(*, by, mentor: User, mentee: User, area, at: datetime) -> Mento
                 start_mastery=mastery_of(person=mentee, area=area, as_of=at).score,
             )
     except IntegrityError as error:
-        raise PairError("该徒弟在这个条线已有师傅。") from error
+        raise PairError(_("该徒弟在这个条线已有师傅。")) from error
 
 
 @transaction.atomic
@@ -169,9 +170,9 @@ def decline_pair(*, by, mentor: User, mentee: User, area, at: datetime) -> Mento
 def end_pair(*, by, pair: MentorPair, at: datetime) -> MentorPair:
     """End a live pair; 帮 points of its full weeks stay, later weeks earn nothing."""
     if not can_manage_pairs(by, pair.mentee.team):
-        raise PairError("只有徒弟所在班组的班组长或中心主任可以结束结对。")
+        raise PairError(_("只有徒弟所在班组的班组长或中心主任可以结束结对。"))
     if pair.status != PairStatus.CONFIRMED:
-        raise PairError("该结对已结束。")
+        raise PairError(_("该结对已结束。"))
     award_mentor_points(pairs=[pair], at=at)
     pair.status, pair.ended_at, pair.decided_at, pair.decided_by = PairStatus.ENDED, at, at, by
     pair.save(update_fields=["status", "ended_at", "decided_at", "decided_by"])
@@ -208,7 +209,7 @@ def award_mentor_points(*, at: datetime, pairs=None) -> int:
                 score_ratio=0,  # not evidence of the mentor's own competence: mastery leaves it out
                 points=points,
                 at=end,
-                title=f"帮扶 {pair.mentee.display_name}",
+                title=_("帮扶 %(name)s") % {"name": pair.mentee.display_name},
             )
             written += result.created
     return written
