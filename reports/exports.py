@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from leaderboard.mastery import GOOD_FROM, HALF_LIFE_DAYS, MIN_RESULTS, WEAK_BELOW
+from leaderboard.mastery import GOOD_FROM, HALF_LIFE_DAYS, MIN_RESULTS, NOT_EVIDENCE, WEAK_BELOW
 from leaderboard.models import LedgerEntry
 from lianbing.spreadsheets import neutralize, set_text
 
@@ -146,7 +146,7 @@ def _evidence_sheet(book: Workbook, *, person_ids: list[int], since: datetime | 
         ["班组", "姓名", "工号", "业务条线", "活动类型", "标题", "时间", "得分率"],
         [16, 12, 12, 16, 10, 30, 18, 10],
     )
-    rows = LedgerEntry.objects.filter(person_id__in=person_ids)
+    rows = LedgerEntry.objects.filter(person_id__in=person_ids).exclude(activity_kind__in=NOT_EVIDENCE)
     if since is not None:
         rows = rows.filter(occurred_at__gte=since)
     values = rows.order_by("-occurred_at").values_list(

@@ -15,8 +15,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, Team, User
 from accounts.permissions import people_visible_to, teams_visible_to
-from leaderboard.mastery import GOOD_FROM, MIN_RESULTS, WEAK_BELOW, level, mastery_frame, mastery_series
-from leaderboard.models import LedgerEntry
+from leaderboard.mastery import (
+    GOOD_FROM,
+    MIN_RESULTS,
+    NOT_EVIDENCE,
+    WEAK_BELOW,
+    level,
+    mastery_frame,
+    mastery_series,
+)
+from leaderboard.models import Badge, LedgerEntry
 from training.models import BusinessArea
 
 from . import ratings
@@ -255,7 +263,7 @@ def evidence(*, viewer, person: User, area: BusinessArea, since: datetime | None
     """The ledger rows behind a person's mastery of an area, newest first, each with a link if allowed."""
     from .links import evidence_url
 
-    rows = LedgerEntry.objects.filter(person=person, area=area)
+    rows = LedgerEntry.objects.filter(person=person, area=area).exclude(activity_kind__in=NOT_EVIDENCE)
     if since is not None:
         rows = rows.filter(occurred_at__gte=since)
     rows = list(rows.order_by("-occurred_at")[:limit])
@@ -314,6 +322,7 @@ def team_report(*, viewer, team: Team, now: datetime, period: str = "all") -> Te
     people = clerks_visible_to(viewer, team_id=team.pk)
     last = dict(
         LedgerEntry.objects.filter(person__in=people.values("pk"))
+        .exclude(activity_kind__in=NOT_EVIDENCE)  # 帮 points come from a mentee's work, not one's own
         .values("person_id")
         .order_by()
         .annotate(last=Max("occurred_at"))
@@ -370,15 +379,11 @@ def person_report(*, person: User, now: datetime) -> PersonReport:
         scenario_mistakes_open=ScenarioMistake.objects.filter(person=person, mastered_at__isnull=True).count(),
         good_rate=ratings.good_rate(person_ids=[person.pk], since=None),
         bad_ratings=ratings.bad_ratings(person_ids=[person.pk], since=(now - timedelta(days=90)).date()),
-        badges=badges_of(cells=cells),
+        badges=badges_of(person=person),
     )
 
 
-def badges_of(*, cells: dict[int, Cell]) -> list[str]:
-    """The person's 能手 badges: one per area they hold at 良好 (mastery from GOOD_FROM, with enough evidence)."""
-    names = dict(BusinessArea.objects.values_list("pk", "name"))
-    return [
-        _("%(area)s能手") % {"area": names[area_id]}
-        for area_id, cell in sorted(cells.items())
-        if cell.level == "good" and area_id in names
-    ]
+def badges_of(*, person: User) -> list[str]:
+    """The person's 荣誉 (leaderboard's badges), newest first, with the area where the badge has one."""
+    badges = Badge.objects.filter(person=person).select_related("area").order_by("-awarded_at")
+    return [f"{b.get_kind_display()}·{b.area.name}" if b.area else str(b.get_kind_display()) for b in badges]

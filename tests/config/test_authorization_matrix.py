@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from competitions import services as game_services
+from leaderboard.models import MentorPair, PairStatus
 from quizzes.models import QuestionImport
 from quizzes.services import answer_now
 from quizzes.services.assignments import assign_weak_point_paper
@@ -131,6 +132,18 @@ def build_world(tmp_path) -> World:
     rating_import = RatingImport.objects.create(
         uploaded_by=world.manager, center=center_a, filename="ratings.csv", rows=[], created_at=now
     )
+    # 帮: the owner is the mentee of a strong clerk of the same team (not one of the viewers).
+    mentor = make_user(Role.STAFF, team=team_a1, full_name="师傅")
+    pair = MentorPair.objects.create(
+        center=center_a,
+        area=area,
+        mentor=mentor,
+        mentee=owner,
+        status=PairStatus.CONFIRMED,
+        decided_by=sup_own,
+        started_at=now,
+        decided_at=now,
+    )
 
     world.objects = {
         "lesson": lesson,
@@ -151,6 +164,7 @@ def build_world(tmp_path) -> World:
         "team": team_a1,
         "assignment": assignment,
         "rating_import": rating_import,
+        "pair": pair,
     }
     return world
 
@@ -196,6 +210,9 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "reports:person_export": {"person_id": world.owner.pk},
         "reports:assignment": {"assignment_id": o["assignment"].pk},
         "reports:ratings_preview": {"import_id": o["rating_import"].pk},
+        "leaderboard:pair": {"pk": o["pair"].pk},
+        "leaderboard:pair_end": {"pk": o["pair"].pk},
+        "leaderboard:person": {"pk": world.owner.pk},
     }
 
 
@@ -269,6 +286,11 @@ ALLOWED = {
     "reports:team": {"sup_own", "manager", "admin"},
     "reports:assignment": {"sup_own", "manager", "admin"},
     "reports:ratings_preview": {"manager"},  # the uploader only
+    # A mentee's progress: the pair, the mentee's supervisor and manager (who decide pairs), not the admin.
+    "leaderboard:pair": {"owner", "sup_own", "manager"},
+    "leaderboard:pair_end": {"sup_own", "manager"},
+    # Honours and points by week are public inside the center (the results behind them are not).
+    "leaderboard:person": {"owner", "colleague", "sup_own", "sup_other_team", "manager", "admin"},
 }
 VIEWERS = [
     "owner",
@@ -319,6 +341,7 @@ POST_ONLY = {
     "quizzes:practice_answer",
     "simulations:answer",
     "simulations:check",
+    "leaderboard:pair_end",
 }
 
 
@@ -380,8 +403,8 @@ def test_no_page_of_another_center_shows_the_owner(client, world):
                 if response.get("Content-Type", "").startswith("text/")
                 else ""
             )
-            if viewer in ("sup_other_team", "colleague") and name in {"leaderboard:index"}:
-                continue  # the 比学赶超 board ranks the whole center by design
+            if viewer in ("sup_other_team", "colleague") and name in {"leaderboard:index", "leaderboard:screen"}:
+                continue  # the 比学赶超 board and the hall screen rank the whole center by design
             assert name_of_owner not in body, (viewer, name)
 
 

@@ -136,9 +136,12 @@ def test_trend_is_mastery_as_of_each_week_end(world):
     assert values[-1] == pytest.approx(round((0.5 * w_old + w_new) / (w_old + w_new) * 100, 1))
 
 
-def test_person_report_counts_the_mistake_book_and_gives_badges(world):
+def test_person_report_counts_the_mistake_book_and_shows_the_badges(world):
+    from leaderboard.honours import award_badges
+
+    award_badges(person=world["wang"], at=world["now"])  # mastery 90.1 ≥ 90 in 社会保障
     report = person_report(person=world["wang"], now=world["now"])
-    assert report.badges == ["社会保障能手"]
+    assert report.badges == ["条线掌握度 90+·社会保障"]
     assert report.mistakes_open == 0 and len(report.recent) == 3
 
 
@@ -148,7 +151,7 @@ def test_the_pages_render_for_the_director(client, world):
     assert "赵闲" in body and "证据不足" in body and "rp-weak-cell" in body
     assert client.get(reverse("reports:team", args=[world["red"].pk])).status_code == 200
     page = client.get(reverse("reports:person", args=[world["wang"].pk])).content.decode()
-    assert "<svg" in page and "社会保障能手" in page
+    assert "<svg" in page and "社会保障" in page and "错题本" in page
     partial = client.get(reverse("reports:index") + "?sort=name", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="matrix")
     assert "<html" not in partial.content.decode() and "people-matrix" in partial.content.decode()
 
