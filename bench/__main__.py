@@ -3,7 +3,13 @@
 import importlib
 import sys
 
-BENCHMARKS = ["bench.server_choice", "bench.live_drill", "bench.daily_practice"]
+BENCHMARKS = [
+    "bench.server_choice",
+    "bench.live_drill",
+    "bench.leaderboard_scale",
+    "bench.reports_matrix",
+    "bench.daily_practice",
+]
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or BENCHMARKS

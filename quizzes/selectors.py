@@ -18,6 +18,7 @@ from .models import (
     AttemptStatus,
     LessonQuestion,
     Option,
+    PaperAssignment,
     Question,
     QuestionReport,
     Quiz,
@@ -56,15 +57,6 @@ def answered_count(attempt: Attempt) -> int:
 
 def attempts_at_quiz(*, person, quiz) -> list[Attempt]:
     return list(Attempt.objects.filter(person=person, quiz=quiz).order_by("-number"))
-
-
-def assigned_area_ids(*, person, now) -> list[int]:
-    """The 难点培训 areas the person's supervisor assigned and still open at `now`.
-
-    Stand-in until the 难点培训 assignments (PaperAssignment, issue 10) land: nothing is assigned yet.
-    每日一练 already asks this selector, so the assignments count the moment it answers.
-    """
-    return []
 
 
 def draw_questions(
@@ -206,3 +198,29 @@ def open_reports(*, viewer) -> list[QuestionReport]:
     for report in reports:
         report.reporter_name = report.reporter.display_name if report.reporter_id in visible else None
     return reports
+
+
+# --- 难点培训 assignments (written by services.assignments) ---------------------------------------
+
+
+def open_assignments(*, person, now) -> list[PaperAssignment]:
+    """The 难点培训 papers of the person's team that are still due, soonest first."""
+    if not person.team_id:
+        return []
+    return list(
+        PaperAssignment.objects.filter(team_id=person.team_id, due_at__gt=now, quiz__is_published=True)
+        .select_related("quiz")
+        .order_by("due_at", "pk")
+    )
+
+
+def assigned_area_ids(*, person, now) -> list[int]:
+    """The areas of the person's team's open 难点培训 papers (每日一练 leans on them), soonest due first."""
+    ids: list[int] = []
+    for assignment in open_assignments(person=person, now=now):
+        rule_areas = assignment.quiz.rules.values_list("area_id", flat=True)
+        named_areas = assignment.quiz.fixed_questions.values_list("question__area_id", flat=True)
+        for area_id in [*rule_areas, *named_areas]:
+            if area_id not in ids:
+                ids.append(area_id)
+    return ids

@@ -16,6 +16,7 @@ from quizzes.memory_selectors import BOOK_STABILITY_DAYS, book_cards, forecast, 
 from quizzes.models import CardReview, MemoryCard, SchedulerParameters
 from quizzes.services import answer_now, practice, record_outcome
 from quizzes.services import memory as memory_service
+from quizzes.services.assignments import assign_weak_point_paper
 from quizzes.services.practice import daily_practice, daily_questions, daily_size, start_practice
 from tests.conftest import make_area, make_user
 from tests.quizzes.factories import make_question
@@ -134,7 +135,7 @@ def weak_in(person, area, *, at, ratio=0.2, times=3):
         )
 
 
-def test_daily_puts_due_cards_first_most_overdue_first_then_weakest_areas_then_assigned(staff, monkeypatch):
+def test_daily_puts_due_cards_first_most_overdue_first_then_weakest_areas_then_assigned(staff):
     weakest, weak, fine, assigned = (make_area(name) for name in ("医疗保障", "居住证", "社会保障", "民政救助"))
     bank = {a.pk: [make_question(a, stem=f"{a.name}{i}") for i in range(6)] for a in (weakest, weak, fine, assigned)}
     weak_in(staff, weakest, at=MORNING, ratio=0.1)
@@ -147,7 +148,15 @@ def test_daily_puts_due_cards_first_most_overdue_first_then_weakest_areas_then_a
     not_due = bank[fine.pk][2]
     card = record_outcome(person=staff, question=not_due, ratio=1, source="exam", at=MORNING - timedelta(days=1))
     assert card.due > practice.end_of_day(MORNING)  # answered right yesterday: not due today
-    monkeypatch.setattr(practice, "assigned_area_ids", lambda *, person, now: [assigned.pk])
+    # The supervisor assigned a 难点培训 paper on 民政救助 to the clerk's team (issue 10's PaperAssignment).
+    assign_weak_point_paper(
+        team=staff.team,
+        area_ids=[assigned.pk],
+        question_ids=[],
+        due_at=MORNING + timedelta(days=7),
+        assigned_by=None,
+        at=MORNING - timedelta(days=1),
+    )
 
     chosen = daily_questions(person=staff, at=MORNING, rng=random.Random(1))
 

@@ -95,6 +95,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("quizzes", "0005_memory_cards")]
+    dependencies = [("quizzes", "0006_memory_cards")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0004_attempt_status_abandoned'),
+        ('quizzes', '0005_paper_assignment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
