@@ -95,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "config.navigation.navigation",
             ],
         },
     },
@@ -121,6 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too, so that a live server in another thread sees committed rows.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # Under ASGI each request runs in a thread of its own, so CONN_MAX_AGE keeps nothing; this
+    # backend hands "closed" connections to a per-file pool instead (config/sqlite_pool/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite_pool"
+    DATABASES["default"]["OPTIONS"]["pool_size"] = int(os.environ.get("DB_POOL_MAX_SIZE", "20"))
 elif (
     DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     and env_bool("DB_POOL", True)
@@ -158,6 +162,21 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Sessions and the logged-in user from the cache --------------------------------------
+# A request used to read its session and its user from the database. Both now come from the cache
+# (sessions write through to the database, so a restart or a cache flush logs nobody out), but
+# only where every process sees the same cache: Redis (REDIS_URL), or a single process (the
+# embedded default; uvicorn reads its --workers default from WEB_CONCURRENCY, and `make run`
+# sets it). With several workers and no Redis, a worker's local-memory cache would keep serving a
+# session that another worker logged out, or a user another worker deactivated: there the plain
+# database paths stay.
+WORKERS = int(os.environ.get("WEB_CONCURRENCY") or 1)
+SHARED_CACHE = bool(REDIS_URL) or WORKERS <= 1
+if SHARED_CACHE:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+AUTH_USER_CACHE_SECONDS = 300 if SHARED_CACHE else 0
+AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
+
 # --- Auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -185,7 +204,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names, compressed copies, far-future cache headers (config/storage.py).
+    "staticfiles": {"BACKEND": "config.storage.StaticStorage"},
 }
 # Serve straight from the apps' static folders as well, so a fresh checkout works without
 # collectstatic; the finders are scanned once at start-up, not per request.
