@@ -166,12 +166,18 @@ else:
 # A request used to read its session and its user from the database. Both now come from the cache
 # (sessions write through to the database, so a restart or a cache flush logs nobody out), but
 # only where every process sees the same cache: Redis (REDIS_URL), or a single process (the
-# embedded default; uvicorn reads its --workers default from WEB_CONCURRENCY, and `make run`
-# sets it). With several workers and no Redis, a worker's local-memory cache would keep serving a
-# session that another worker logged out, or a user another worker deactivated: there the plain
-# database paths stay.
-WORKERS = int(os.environ.get("WEB_CONCURRENCY") or 1)
-SHARED_CACHE = bool(REDIS_URL) or WORKERS <= 1
+# embedded default). With several workers and no Redis, a worker's local-memory cache would keep
+# serving a session that another worker logged out, or a user another worker deactivated: there
+# the plain database paths stay. Several workers: WEB_CONCURRENCY > 1 (uvicorn's --workers
+# default, set by `make run WORKERS=n`), or, when it is unset, a process started by a supervisor
+# (uvicorn --workers, --reload) rather than from a shell.
+if os.environ.get("WEB_CONCURRENCY"):
+    SEVERAL_WORKERS = int(os.environ["WEB_CONCURRENCY"]) > 1
+else:
+    import multiprocessing
+
+    SEVERAL_WORKERS = multiprocessing.parent_process() is not None
+SHARED_CACHE = bool(REDIS_URL) or not SEVERAL_WORKERS
 if SHARED_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTH_USER_CACHE_SECONDS = 300 if SHARED_CACHE else 0
