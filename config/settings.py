@@ -183,6 +183,12 @@ if SHARED_CACHE:
 AUTH_USER_CACHE_SECONDS = 300 if SHARED_CACHE else 0
 AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
 
+# --- Requests in threads ----------------------------------------------------------------
+# Each HTTP request runs its (sync) middleware and view in a thread; at most this many at once per
+# process, the others wait in the event loop (config/handlers.py; 0 = no limit). Sockets are not
+# affected. A slow view (an Excel export) holds one of them while it runs.
+REQUEST_THREADS = int(os.environ.get("REQUEST_THREADS", "4"))
+
 # --- Auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -170,3 +170,30 @@ def test_the_navigation_is_each_apps_entries_composed_once_per_request(client, m
     client.force_login(make_user(Role.SUPERVISOR, center=staff.center))
     page = client.get(reverse("reports:index")).content.decode()
     assert '<a href="/reports/" class="active" aria-current="page">能力报表</a>' in page
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_no_more_requests_run_in_threads_at_once_than_request_threads(settings, monkeypatch):
+    import asyncio
+    import threading
+    import time
+
+    settings.REQUEST_THREADS = 2
+    handler = ASGIHandler()
+    running, most = [0], [0]
+    lock = threading.Lock()
+    real = handler.get_response
+
+    def slow_get_response(request):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return real(request)
+
+    monkeypatch.setattr(handler, "get_response", slow_get_response)
+    statuses = await asyncio.gather(*(get(handler, "/accounts/login/") for _ in range(6)))
+    assert statuses == [200] * 6
+    assert most[0] == 2
