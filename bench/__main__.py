@@ -3,7 +3,13 @@
 import importlib
 import sys
 
-BENCHMARKS = ["bench.server_choice", "bench.live_drill", "bench.pages"]
+BENCHMARKS = [
+    "bench.server_choice",
+    "bench.live_drill",
+    "bench.leaderboard_scale",
+    "bench.reports_matrix",
+    "bench.pages",
+]
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or BENCHMARKS

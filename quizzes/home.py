@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import can_edit_content
 
 from .models import Attempt, AttemptMode, AttemptStatus, MistakeEntry, QuestionReport, Quiz, ReportStatus
+from .selectors import open_assignments
 
 
 def panels(user) -> list[dict]:
@@ -40,6 +41,7 @@ def panels(user) -> list[dict]:
             "context": {"title": _("题库练习"), "url": reverse("quizzes:index"), "text": bank_text},
         },
     ]
+    result += _assignment_panels(user, now)
     if can_edit_content(user):
         open_reports = QuestionReport.objects.filter(status=ReportStatus.OPEN).count()
         manage_text = _("导入导出、题目统计、纠错队列")
@@ -57,3 +59,27 @@ def panels(user) -> list[dict]:
             }
         )
     return result
+
+
+def _assignment_panels(user, now) -> list[dict]:
+    """Each 难点培训 paper of the clerk's team that is still due, first on the home page."""
+    panels = []
+    for assignment in open_assignments(person=user, now=now):
+        done = Attempt.objects.filter(person=user, quiz_id=assignment.quiz_id).exclude(status=AttemptStatus.OPEN)
+        due = timezone.localtime(assignment.due_at)
+        text = _("班组难点培训，%(due)s 前完成。") % {"due": f"{due:%m-%d %H:%M}"}
+        if done.exists():
+            text = _("已完成，可再练一次（%(due)s 截止）。") % {"due": f"{due:%m-%d %H:%M}"}
+        panels.append(
+            {
+                "template": "components/link_panel.html",
+                "order": 5,
+                "context": {
+                    "title": assignment.quiz.title,
+                    "url": reverse("quizzes:quiz", args=[assignment.quiz_id]),
+                    "text": text,
+                    "testid": "assignment-panel",
+                },
+            }
+        )
+    return panels

@@ -382,3 +382,31 @@ class QuestionReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} · {self.get_status_display()}"
+
+
+class PaperAssignment(models.Model):
+    """A 难点培训 paper assigned to a team with a due date: its clerks see it on their home page.
+
+    The paper itself is an ordinary rule-based Quiz (rules per weak area, plus the weak questions
+    picked by name); the assignment says whose it is and until when.
+    """
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("试卷"))
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.CASCADE, related_name="paper_assignments", verbose_name=_("班组")
+    )
+    due_at = models.DateTimeField(_("完成期限"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("布置人")
+    )
+    created_at = models.DateTimeField(_("布置时间"))
+
+    class Meta:
+        verbose_name = _("难点培训")
+        verbose_name_plural = _("难点培训")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["quiz", "team"], name="paper_assignment_unique")]
+        indexes = [models.Index(fields=["team", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} → {self.team}"

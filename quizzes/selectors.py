@@ -18,6 +18,7 @@ from .models import (
     LessonQuestion,
     MistakeEntry,
     Option,
+    PaperAssignment,
     Question,
     QuestionReport,
     Quiz,
@@ -206,3 +207,29 @@ def open_reports(*, viewer) -> list[QuestionReport]:
     for report in reports:
         report.reporter_name = report.reporter.display_name if report.reporter_id in visible else None
     return reports
+
+
+# --- 难点培训 assignments (written by services.assignments) ---------------------------------------
+
+
+def open_assignments(*, person, now) -> list[PaperAssignment]:
+    """The 难点培训 papers of the person's team that are still due, soonest first."""
+    if not person.team_id:
+        return []
+    return list(
+        PaperAssignment.objects.filter(team_id=person.team_id, due_at__gt=now, quiz__is_published=True)
+        .select_related("quiz")
+        .order_by("due_at", "pk")
+    )
+
+
+def assigned_area_ids(*, person, now) -> list[int]:
+    """The areas of the person's team's open 难点培训 papers (每日一练 leans on them), soonest due first."""
+    ids: list[int] = []
+    for assignment in open_assignments(person=person, now=now):
+        rule_areas = assignment.quiz.rules.values_list("area_id", flat=True)
+        named_areas = assignment.quiz.fixed_questions.values_list("question__area_id", flat=True)
+        for area_id in [*rule_areas, *named_areas]:
+            if area_id not in ids:
+                ids.append(area_id)
+    return ids
