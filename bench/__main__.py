@@ -9,6 +9,7 @@ BENCHMARKS = [
     "bench.leaderboard_scale",
     "bench.reports_matrix",
     "bench.daily_practice",
+    "bench.pages",
 ]
 
 if __name__ == "__main__":
