@@ -320,6 +320,9 @@ def most_improved(
     }
     if not gains:
         return []
+    # Mastery only breaks ties in points gained: read it for the top `limit` and those tied with the last.
+    cutoff = sorted(gains.values(), reverse=True)[:limit][-1]
+    gains = {pk: gain for pk, gain in gains.items() if gain >= cutoff}
     month_start = timezone.make_aware(datetime.combine(start, datetime.min.time()))
     mastery_now = mastery_frame(people=list(gains))
     mastery_then = mastery_frame(people=list(gains), as_of=month_start)
