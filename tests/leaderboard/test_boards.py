@@ -286,3 +286,17 @@ def test_a_big_center_shows_the_top_twenty_and_everyone_on_request(client, world
     assert "员工24" in body.split('data-testid="neighbours"')[1]  # my own row is still on the page
     full = client.get(reverse("leaderboard:index") + "?period=week&full=1").content.decode()
     assert full.split('data-testid="person-ranking"')[1].split("</table>")[0].count("<tr") == 26
+
+
+def test_a_poll_does_not_keep_a_name_that_was_just_hidden(client, world):
+    center, red, _ = world
+    me, shy = make_user(team=red), make_user(team=red, full_name="刚设匿名")
+    score(shy, 10, at=datetime.now(SHANGHAI))
+    client.force_login(me)
+    url = reverse("leaderboard:index") + "?period=week"
+    first = client.get(url, headers={"HX-Request": "true"})
+    assert "刚设匿名" in first.content.decode()
+    shy.anonymous_on_boards = True
+    shy.save()
+    again = client.get(url, headers={"HX-Request": "true", "If-None-Match": first["ETag"]})
+    assert again.status_code == 200 and "刚设匿名" not in again.content.decode()
