@@ -34,6 +34,21 @@ def can_view_center_reports(user) -> bool:
     return has_role(user, Role.MANAGER, Role.ADMIN)
 
 
+def can_assign_training(user) -> bool:
+    """Who may turn a report's 难点 into a 难点培训 paper for a team they see (teams_visible_to)."""
+    return has_role(user, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
+
+
+def can_import_ratings(user) -> bool:
+    """The center's 好差评 file is the director's business (and the content admin's who runs imports)."""
+    return has_role(user, Role.MANAGER, Role.ADMIN)
+
+
+def can_view_person_report(viewer, person) -> bool:
+    """A person's competency page: their own, their supervisor's teams', the center's for managers."""
+    return can_view_person(viewer, person)
+
+
 def can_edit_content(user) -> bool:
     return has_role(user, Role.ADMIN)
 
@@ -93,6 +108,21 @@ def can_manage_pairs(user: User, team: Team | None) -> bool:
     if user.role == Role.SUPERVISOR:
         return team.supervisors.filter(pk=user.pk).exists()
     return False
+
+
+def rule_required(rule: Callable[[User], bool]) -> Callable:
+    """View decorator: 403 unless the named rule (one of the can_* functions above) allows the user."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not rule(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def role_required(*roles: str) -> Callable:

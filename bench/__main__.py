@@ -3,7 +3,14 @@
 import importlib
 import sys
 
-BENCHMARKS = ["bench.server_choice", "bench.live_drill", "bench.leaderboard_scale"]
+BENCHMARKS = [
+    "bench.server_choice",
+    "bench.live_drill",
+    "bench.leaderboard_scale",
+    "bench.reports_matrix",
+    "bench.daily_practice",
+    "bench.pages",
+]
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or BENCHMARKS

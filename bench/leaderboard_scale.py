@@ -310,15 +310,15 @@ def _write(rows: list[dict]) -> None:
         if not mine:
             continue
         title = "SQLite" if vendor == "sqlite" else "PostgreSQL"
+        loads = ", ".join(sorted({r["load"] for r in mine}))
         lines += [
-            f"\n**{title}** (ms of server time, median; × = growth since the previous size)\n",
+            f"\n**{title}** (ms of server time, median; × = growth since the previous size; "
+            f"load average when the run(s) began: {loads})\n",
             "| ledger rows | week board | month | quarter | all time | team week | most improved | page (week) "
             "| page (all) | page + 304 poll | before issue 9: week board | week ÷ before | week's aggregate rows |",
             "| --- " * 13 + "|",
         ]
         previous = None
-        loads = ", ".join(sorted({r["load"] for r in mine}))
-        lines.append(f"Load average when the run(s) began: {loads}.\n")
         for r in mine:
             growth = f" ({r['week'] / previous['week']:.2f}×)" if previous else ""
             base = r.get("baseline_week")
