@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from . import safe_yaml
 from .models import BusinessArea, Course, Lesson
 
 REQUIRED_KEYS = {"area", "course", "title"}
@@ -190,7 +191,7 @@ def parse_file(name: str, text: str) -> LessonFile:
     if not match:
         raise ValueError(_("缺少文件开头由 --- 包围的 front matter"))
     try:
-        meta = yaml.safe_load(match.group(1))
+        meta = safe_yaml.load(match.group(1))
     except yaml.YAMLError as error:
         raise ValueError(_("front matter 不是有效的 YAML：%(e)s") % {"e": str(error).splitlines()[0]}) from None
     if not isinstance(meta, dict):
