@@ -86,3 +86,11 @@ def test_import_lessons_reports_a_deep_file_without_a_traceback(social_security,
     with pytest.raises(CommandError, match="未导入任何课时"):
         call_command("import_lessons", str(tmp_path))
     assert not Lesson.objects.exists()
+
+
+def test_a_lesson_longer_than_the_preview_accepts_is_refused_by_name(social_security):
+    huge = good("huge").replace("一次告知。", "一次告知。" * (importer.LESSON_MAX_CHARS // 5))
+    with pytest.raises(ImportFailed) as failed:
+        import_zip(zip_of({"a.md": good("a"), "huge.md": huge}))
+    assert [e.path for e in failed.value.errors] == ["huge.md"] and "字符" in failed.value.errors[0].reason
+    assert not Lesson.objects.exists()
