@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 import nh3
-from markdown_it import MarkdownIt
 from django.conf import settings
+from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "b", "i", "del", "code", "pre", "blockquote",
