@@ -135,6 +135,15 @@ elif (
         "timeout": 10,
     }
 
+# Fail fast when PostgreSQL does not answer (issue 12, hole 6): without a connect timeout libpq waits for
+# a silent host forever, and a request waited the pool's 10 s; /healthz then tells the proxy. SQLite has no
+# connection to make: its 20 s is the busy timeout for queued writers, which a live drill needs.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
+    if "pool" in DATABASES["default"]["OPTIONS"]:
+        DATABASES["default"]["OPTIONS"]["pool"]["timeout"] = int(os.environ.get("DB_POOL_TIMEOUT", "5"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -204,7 +204,7 @@ def test_anonymous_visitors_are_sent_to_login_from_every_url(client, world, meth
     login = reverse(settings.LOGIN_URL)
     kwargs = url_kwargs(world)
     for name, params in project_urls().items():
-        if name == "accounts:login":
+        if name in OPEN_DOORS:
             continue
         url = reverse(name, kwargs=kwargs[name] if params else None)
         response = getattr(client, method)(url)
@@ -212,8 +212,29 @@ def test_anonymous_visitors_are_sent_to_login_from_every_url(client, world, meth
         assert response["Location"].startswith(f"{login}?next="), (name, response["Location"])
 
 
-def test_the_login_page_is_the_one_open_door(client):
+def _callbacks(patterns, namespace: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name != "admin":
+                yield from _callbacks(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern.callback
+
+
+def _is_open(callback) -> bool:
+    view = getattr(callback, "view_class", None)
+    return getattr(callback, "login_required", True) is False or getattr(view, "login_required", True) is False
+
+
+# The only views without a login: the login page, and the load balancer's health check (200/503, no detail).
+OPEN_DOORS = {"accounts:login", "healthz"}
+
+
+def test_the_login_page_and_the_health_check_are_the_only_open_doors(client):
     assert client.get(reverse("accounts:login")).status_code == 200
+    assert client.get(reverse("healthz")).content == b"ok\n"
+    open_views = {name for name, callback in _callbacks(get_resolver().url_patterns) if _is_open(callback)}
+    assert open_views == OPEN_DOORS
 
 
 # ---------------------------------------------------------------------------------------------
