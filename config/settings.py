@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "competitions",
     "leaderboard",
     "reports",
+    "ops",
 ]
 
 MIDDLEWARE = [
