@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/lianbing
 WORKERS ?= 1
 
-.PHONY: run serve test test-postgres lint bench demo migrate clean
+.PHONY: run serve test test-postgres test-deploy lint bench demo migrate clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -45,6 +45,10 @@ test-postgres: $(STAMP)
 	else \
 		echo "PostgreSQL is not running on 127.0.0.1:5432: the PostgreSQL pass is skipped"; \
 	fi
+
+# deploy/nginx/ in front of two uvicorn workers on PostgreSQL and Redis: /healthz and a live drill through it.
+test-deploy: $(STAMP)
+	LIANBING_REQUIRE_SERVICES=1 $(BIN)/python -m pytest tests/ops -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
