@@ -388,3 +388,20 @@ def test_a_reconnecting_phone_renders_only_its_own_screen(monkeypatch):
     rendered.clear()
     _state, payloads = rendering.build_broadcast(competition_id=game.pk, at=at(0))
     assert sorted(rendered) == sorted(rendering.ROLES) and "host-tally" in payloads[rendering.HOST]["html"]
+
+
+def test_a_silent_buzz_winner_loses_the_penalty():
+    """Mutation survivor (issue 12, item 9): the winner who buzzes and then says nothing was never penalised
+    by any test; deleting the silent-winner branch of scoring._settle_buzzer went unnoticed."""
+    game = make_game(rounds=[(RoundKind.BUZZER, [make_question()])], seconds=10)
+    winner, other = join_players(game, 2)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    services.open_buzzing(competition_id=game.pk, at=at(1))
+    assert services.buzz(player_id=winner.pk, game_question_id=game.current_id, at=at(2)).buzz == "won"
+    assert services.advance_overdue(competition_id=game.pk, at=at(13))  # the answer time runs out in silence
+    services.reveal(competition_id=game.pk, at=at(14))
+    scores = dict(Player.objects.values_list("pk", "score"))
+    assert scores == {winner.pk: -5, other.pk: 0}
+    silent = Answer.objects.get(player=winner)
+    assert silent.points == -5 and silent.ratio == 0 and not silent.labels

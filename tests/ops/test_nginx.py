@@ -4,8 +4,8 @@ nginx); skipped locally only when nginx or the services are missing."""
 
 import json
 import shutil
-import sys
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
