@@ -121,6 +121,24 @@ def rule_required(rule: Callable[[object], bool]) -> Callable:
     return decorator
 
 
+def can_see_name(viewer: User, person: User) -> bool:
+    """Whether the viewer sees the person's name on a center-wide board (匿名 otherwise)."""
+    return not person.anonymous_on_boards or can_view_person(viewer, person)
+
+
+def can_manage_pairs(user: User, team: Team | None) -> bool:
+    """Who confirms, declines and ends 师徒结对 for a mentee of `team`: its supervisors and the center's manager."""
+    if team is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    if user.role == Role.MANAGER:
+        return user.center_id == team.center_id
+    if user.role == Role.SUPERVISOR:
+        return team.supervisors.filter(pk=user.pk).exists()
+    return False
+
+
 def role_required(*roles: str) -> Callable:
     """View decorator: 403 unless the user has one of the roles (superusers always pass).
 

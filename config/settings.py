@@ -252,6 +252,8 @@ MASTERY_HALF_LIFE_DAYS = float(os.environ.get("MASTERY_HALF_LIFE_DAYS", 30))
 MASTERY_MIN_RESULTS = int(os.environ.get("MASTERY_MIN_RESULTS", 3))  # fewer results: 证据不足
 MASTERY_WEAK_BELOW = int(os.environ.get("MASTERY_WEAK_BELOW", 60))
 MASTERY_GOOD_FROM = int(os.environ.get("MASTERY_GOOD_FROM", 85))
+# How often an open 比学赶超 board asks for news (a not-modified answer costs two index lookups).
+LEADERBOARD_POLL_SECONDS = int(os.environ.get("LEADERBOARD_POLL_SECONDS", 15))
 CONTENT_APP_LABELS = frozenset({"training", "quizzes", "simulations"})
 DEMO_PASSWORD = os.environ.get("LIANBING_DEMO_PASSWORD", "lianbing2026")
 

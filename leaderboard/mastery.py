@@ -28,6 +28,9 @@ WEAK_BELOW: int = settings.MASTERY_WEAK_BELOW
 GOOD_FROM: int = settings.MASTERY_GOOD_FROM
 
 COLUMNS = ["person_id", "area_id", "mastery", "results", "last_at"]
+# Rows that are not evidence of the person's own competence (帮 points are earned by a mentee's
+# progress): they rank, but mastery leaves them out.
+NOT_EVIDENCE = ("mentor",)
 
 
 def recency_weight(at: datetime) -> float:
@@ -71,7 +74,7 @@ def _ids(people) -> QuerySet | list[int]:
 
 
 def _window_sums(person_ids, *, after: datetime | None, until: datetime | None) -> pd.DataFrame:
-    rows = LedgerEntry.objects.filter(person_id__in=person_ids)
+    rows = LedgerEntry.objects.filter(person_id__in=person_ids).exclude(activity_kind__in=NOT_EVIDENCE)
     if after is not None:
         rows = rows.filter(occurred_at__gte=after)
     if until is not None:
@@ -130,7 +133,7 @@ def mastery_frame(
 
 
 def _later_sums(ids, as_of: datetime) -> pd.DataFrame:
-    rows = LedgerEntry.objects.filter(person_id__in=ids, occurred_at__gt=as_of)
+    rows = LedgerEntry.objects.filter(person_id__in=ids, occurred_at__gt=as_of).exclude(activity_kind__in=NOT_EVIDENCE)
     grouped = rows.values("person_id", "area_id").annotate(
         weighted=Sum(F("score_ratio") * F("recency_weight"), output_field=FloatField()),
         weight=Sum("recency_weight"),
@@ -176,6 +179,8 @@ def weakest_area_ids(*, person, area_ids: Iterable[int], limit: int = 3, as_of: 
 
 def add_to_tally(entry: LedgerEntry) -> None:
     """Add one new ledger row to its person's running sums (called inside record_result's transaction)."""
+    if entry.activity_kind in NOT_EVIDENCE:
+        return
     key = {"person_id": entry.person_id, "area_id": entry.area_id}
     increments = {
         "weighted_sum": F("weighted_sum") + entry.score_ratio * entry.recency_weight,
@@ -191,7 +196,9 @@ def add_to_tally(entry: LedgerEntry) -> None:
 
 def rebuild_tallies(*, person_ids: Iterable[int] | None = None) -> int:
     """Recompute weights and tallies from the ledger (after a change of half-life, or a repair)."""
-    rows = LedgerEntry.objects.all() if person_ids is None else LedgerEntry.objects.filter(person_id__in=person_ids)
+    rows = LedgerEntry.objects.exclude(activity_kind__in=NOT_EVIDENCE)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=person_ids)
     for entry in rows.only("pk", "occurred_at").iterator(chunk_size=2000):
         LedgerEntry.objects.filter(pk=entry.pk).update(recency_weight=recency_weight(entry.occurred_at))
     tallies = MasteryTally.objects.all()

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from competitions import services as game_services
+from leaderboard.models import MentorPair, PairStatus
 from quizzes.models import QuestionImport
 from quizzes.services import answer_now
 from quizzes.services.exams import start_exam
@@ -122,6 +123,19 @@ def build_world(tmp_path) -> World:
     game = make_game(host=sup_own)
     game_services.join(code=game.code, user=owner, at=now)
 
+    # 帮: the owner is the mentee of a strong clerk of the same team (not one of the viewers).
+    mentor = make_user(Role.STAFF, team=team_a1, full_name="师傅")
+    pair = MentorPair.objects.create(
+        center=center_a,
+        area=area,
+        mentor=mentor,
+        mentee=owner,
+        status=PairStatus.CONFIRMED,
+        decided_by=sup_own,
+        started_at=now,
+        decided_at=now,
+    )
+
     world.objects = {
         "lesson": lesson,
         "draft_lesson": draft_lesson,
@@ -137,6 +151,7 @@ def build_world(tmp_path) -> World:
         "run": run,
         "mistake": mistake,
         "game": game,
+        "pair": pair,
     }
     return world
 
@@ -176,6 +191,9 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "competitions:screen": {"code": o["game"].code},
         "competitions:play": {"code": o["game"].code},
         "competitions:qr": {"code": o["game"].code},
+        "leaderboard:pair": {"pk": o["pair"].pk},
+        "leaderboard:pair_end": {"pk": o["pair"].pk},
+        "leaderboard:person": {"pk": world.owner.pk},
     }
 
 
@@ -263,6 +281,11 @@ ALLOWED = {
     "competitions:screen": {"sup_own"},
     "competitions:qr": {"sup_own"},
     "competitions:play": {"owner"},  # non-players are sent to the join page (302), never shown the game
+    # A mentee's progress: the pair, the mentee's supervisor and manager (who decide pairs), not the admin.
+    "leaderboard:pair": {"owner", "sup_own", "manager"},
+    "leaderboard:pair_end": {"sup_own", "manager"},
+    # Honours and points by week are public inside the center (the results behind them are not).
+    "leaderboard:person": {"owner", "colleague", "sup_own", "sup_other_team", "manager", "admin"},
 }
 VIEWERS = [
     "owner",
@@ -313,6 +336,7 @@ POST_ONLY = {
     "quizzes:practice_answer",
     "simulations:answer",
     "simulations:check",
+    "leaderboard:pair_end",
 }
 
 
@@ -370,8 +394,8 @@ def test_no_page_of_another_center_shows_the_owner(client, world):
                 if response.get("Content-Type", "").startswith("text/")
                 else ""
             )
-            if viewer in ("sup_other_team", "colleague") and name in {"leaderboard:index"}:
-                continue  # the 比学赶超 board ranks the whole center by design
+            if viewer in ("sup_other_team", "colleague") and name in {"leaderboard:index", "leaderboard:screen"}:
+                continue  # the 比学赶超 board and the hall screen rank the whole center by design
             assert name_of_owner not in body, (viewer, name)
 
 
