@@ -110,3 +110,11 @@ def test_no_rule_lets_an_anonymous_visitor_in():
 
     rules = (can_run_drills, can_view_reports, can_view_center_reports, can_follow_learning, can_score_rubrics)
     assert not any(rule(AnonymousUser()) for rule in (*rules, can_edit_content, sees_whole_center, is_learner))
+
+
+def test_no_user_at_all_has_no_role():
+    """Mutation survivor: has_role's default for an object without is_authenticated."""
+    from accounts.permissions import has_role
+
+    assert not has_role(None, Role.STAFF, Role.ADMIN)
+    assert not can_run_drills(object())

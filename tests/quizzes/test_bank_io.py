@@ -182,3 +182,18 @@ def test_an_exported_bank_with_quoted_formula_text_still_imports(social):
     checked, _summary = import_bank_file(filename="bank.xlsx", data=xlsx_with(xlsx_row(**{"题干": "'=不是公式"})))
     assert checked.ok, checked.errors
     assert Question.objects.get().stem == "=不是公式"
+
+
+def test_cells_that_look_like_numbers_keep_their_text(social):
+    """Mutation survivor: reading the CSV without dtype=str turned 010 into 10 and 2.50 into 2.5."""
+    checked, _summary = import_bank_file(filename="a.csv", data=csv_file(row(stem="0101", a="010", b="2.50")))
+    assert checked.ok
+    question = Question.objects.get()
+    assert question.stem == "0101" and [o.text for o in question.options.all()] == ["010", "2.50"]
+
+
+def test_the_export_of_an_empty_bank_still_has_its_header_row():
+    """Mutation survivor: without columns=, an export with no question lost its header."""
+    frame = pd.read_excel(io.BytesIO(export_bank(fmt="xlsx")), dtype=str)
+    assert list(frame.columns) == COLUMNS and frame.empty
+    assert export_bank(fmt="csv").decode("utf-8-sig").splitlines()[0] == ",".join(COLUMNS)

@@ -299,3 +299,15 @@ def test_the_deadline_is_the_earlier_of_the_close_time_and_the_time_limit(staff,
 def test_a_quiz_with_a_close_time_and_no_limit_ends_at_the_close_time(staff, area, now):
     quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=None, closes_at=now + timedelta(minutes=5))
     assert start_exam(person=staff, quiz=quiz, at=now).deadline == now + timedelta(minutes=5)
+
+
+def test_a_rule_for_one_kind_draws_only_that_kind(staff, area, now):
+    """Mutation survivor: 组卷 ignoring the rule's kind survived a seeded test; every seed must hold."""
+    single = make_question(area, stem="唯一的单选题")
+    for i in range(5):
+        make_question(area, stem=f"判断{i}", kind=QuestionKind.TRUE_FALSE)
+    quiz = make_quiz(paper_kind=PaperKind.RULES)
+    PaperRule.objects.create(quiz=quiz, area=area, kind=QuestionKind.SINGLE, count=1, points=5)
+    for seed in range(10):
+        attempt = start_exam(person=make_user(), quiz=quiz, at=now, rng=random.Random(seed))
+        assert [item.snapshot["stem"] for item in attempt.items.all()] == [single.stem]
