@@ -53,7 +53,7 @@ test-deploy: $(STAMP)
 # Mutation testing (mutmut 3) of the rules players and managers argue about; ~30 minutes on two cores,
 # so not part of `make test` or CI. Results: `mutmut results`, `mutmut show <name>`; docs/testing.md.
 mutate: $(STAMP)
-	$(BIN)/mutmut run; $(BIN)/mutmut results | $(BIN)/python -m tests.mutation_summary
+	$(BIN)/mutmut run; $(BIN)/mutmut results --all true | $(BIN)/python -m tests.mutation_summary
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
