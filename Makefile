@@ -23,7 +23,7 @@ run: export LIANBING_DEMO ?= 1
 run: $(STAMP) migrate demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "练兵 is serving on http://$(HOST):$(PORT)/  (demo accounts are listed on the login page)"
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --ws websockets-sansio --ws-max-size 65536 --lifespan off
+	WEB_CONCURRENCY=$(WORKERS) $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --ws-max-size 65536 --lifespan off
 
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0

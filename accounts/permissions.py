@@ -63,6 +63,21 @@ def can_score_rubrics(user) -> bool:
     return has_role(user, Role.SUPERVISOR, Role.MANAGER)
 
 
+def can_assign_training(user) -> bool:
+    """Who may turn a report's 难点 into a 难点培训 paper for a team they see (teams_visible_to)."""
+    return has_role(user, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
+
+
+def can_import_ratings(user) -> bool:
+    """The center's 好差评 file is the director's business (and the content admin's who runs imports)."""
+    return has_role(user, Role.MANAGER, Role.ADMIN)
+
+
+def can_view_person_report(viewer, person) -> bool:
+    """A person's competency page: their own, their supervisor's teams', the center's for managers."""
+    return can_view_person(viewer, person)
+
+
 def can_edit_content(user) -> bool:
     """Writes lessons, questions and scenarios; imports and exports the bank."""
     return has_role(user, Role.ADMIN)
@@ -103,24 +118,6 @@ def can_view_person(viewer: User, person: User) -> bool:
     return people_visible_to(viewer).filter(pk=person.pk).exists()
 
 
-# --- Guarding views -------------------------------------------------------------------------------
-
-
-def rule_required(rule: Callable[[object], bool]) -> Callable:
-    """View decorator: 403 unless rule(request.user), one of the named rules above."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not rule(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def can_see_name(viewer: User, person: User) -> bool:
     """Whether the viewer sees the person's name on a center-wide board (匿名 otherwise)."""
     return not person.anonymous_on_boards or can_view_person(viewer, person)
@@ -137,6 +134,24 @@ def can_manage_pairs(user: User, team: Team | None) -> bool:
     if user.role == Role.SUPERVISOR:
         return team.supervisors.filter(pk=user.pk).exists()
     return False
+
+
+# --- Guarding views -------------------------------------------------------------------------------
+
+
+def rule_required(rule: Callable[[User], bool]) -> Callable:
+    """View decorator: 403 unless the named rule (one of the can_* functions above) allows the user."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not rule(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def role_required(*roles: str) -> Callable:

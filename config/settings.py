@@ -101,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "config.navigation.navigation",
             ],
         },
     },
@@ -127,6 +127,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too, so that a live server in another thread sees committed rows.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # Under ASGI each request runs in a thread of its own, so CONN_MAX_AGE keeps nothing; this
+    # backend hands "closed" connections to a per-file pool instead (config/sqlite_pool/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite_pool"
+    DATABASES["default"]["OPTIONS"]["pool_size"] = int(os.environ.get("DB_POOL_MAX_SIZE", "20"))
 elif (
     DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     and env_bool("DB_POOL", True)
@@ -173,6 +177,33 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Sessions and the logged-in user from the cache --------------------------------------
+# A request used to read its session and its user from the database. Both now come from the cache
+# (sessions write through to the database, so a restart or a cache flush logs nobody out), but
+# only where every process sees the same cache: Redis (REDIS_URL), or a single process (the
+# embedded default). With several workers and no Redis, a worker's local-memory cache would keep
+# serving a session that another worker logged out, or a user another worker deactivated: there
+# the plain database paths stay. Several workers: WEB_CONCURRENCY > 1 (uvicorn's --workers
+# default, set by `make run WORKERS=n`), or, when it is unset, a process started by a supervisor
+# (uvicorn --workers, --reload) rather than from a shell.
+if os.environ.get("WEB_CONCURRENCY"):
+    SEVERAL_WORKERS = int(os.environ["WEB_CONCURRENCY"]) > 1
+else:
+    import multiprocessing
+
+    SEVERAL_WORKERS = multiprocessing.parent_process() is not None
+SHARED_CACHE = bool(REDIS_URL) or not SEVERAL_WORKERS
+if SHARED_CACHE:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+AUTH_USER_CACHE_SECONDS = 300 if SHARED_CACHE else 0
+AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
+
+# --- Requests in threads ----------------------------------------------------------------
+# Each HTTP request runs its (sync) middleware and view in a thread; at most this many at once per
+# process, the others wait in the event loop (config/handlers.py; 0 = no limit). Sockets are not
+# affected. A slow view (an Excel export) holds one of them while it runs.
+REQUEST_THREADS = int(os.environ.get("REQUEST_THREADS", "4"))
+
 # --- Auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -200,7 +231,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names, compressed copies, far-future cache headers (config/storage.py).
+    "staticfiles": {"BACKEND": "config.storage.StaticStorage"},
 }
 # Serve straight from the apps' static folders as well, so a fresh checkout works without
 # collectstatic; the finders are scanned once at start-up, not per request.
@@ -245,6 +277,7 @@ DEMO_LOADERS = [
     "simulations.demo.load",
     "competitions.demo.load",
     "leaderboard.demo.load",
+    "reports.demo.load",
 ]
 # The apps whose models content admins (role admin) may edit in the Django admin.
 # Mastery (leaderboard/mastery.py): 0-100 per person and business area, recent results weighing more.

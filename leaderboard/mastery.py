@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Count, F, FloatField, Max, QuerySet, Sum
+from django.db.models import Case, Count, F, FloatField, IntegerField, Max, QuerySet, Sum, Value, When
 
 from .models import LedgerEntry, MasteryTally
 
@@ -142,6 +142,58 @@ def _later_sums(ids, as_of: datetime) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(grouped), columns=["person_id", "area_id", "weighted", "weight", "n"])
 
 
+def mastery_series(*, people: Iterable | QuerySet, ends: list[datetime]) -> pd.DataFrame:
+    """Mastery as of each of `ends` (ascending): person_id, area_id, as_of, mastery, results.
+
+    One grouped query: each row falls into the first end at or after it, and running sums over the
+    ends give mastery as of each (a trend over the last weeks for a chart). Areas a person had no
+    result in by an end are absent at that end.
+    """
+    columns = ["person_id", "area_id", "as_of", "mastery", "results"]
+    if not ends:
+        return pd.DataFrame(columns=columns)
+    bucket = Case(
+        *[When(occurred_at__lte=end, then=Value(i)) for i, end in enumerate(ends)],
+        output_field=IntegerField(),
+    )
+    grouped = (
+        LedgerEntry.objects.filter(person_id__in=_ids(people), occurred_at__lte=ends[-1])
+        .exclude(activity_kind__in=NOT_EVIDENCE)
+        .annotate(bucket=bucket)
+        .values("person_id", "area_id", "bucket")
+        .annotate(
+            weighted=Sum(F("score_ratio") * F("recency_weight"), output_field=FloatField()),
+            weight=Sum("recency_weight"),
+            n=Count("id"),
+        )
+    )
+    sums = pd.DataFrame.from_records(
+        list(grouped), columns=["person_id", "area_id", "bucket", "weighted", "weight", "n"]
+    )
+    if sums.empty:
+        return pd.DataFrame(columns=columns)
+    # Every (person, area) gets every bucket, so the running sums carry over weeks without results.
+    keys = sums[["person_id", "area_id"]].drop_duplicates()
+    grid = keys.merge(pd.DataFrame({"bucket": range(len(ends))}), how="cross")
+    sums = grid.merge(sums, on=["person_id", "area_id", "bucket"], how="left").fillna(
+        {"weighted": 0.0, "weight": 0.0, "n": 0}
+    )
+    sums = sums.sort_values(["person_id", "area_id", "bucket"])
+    running = sums.groupby(["person_id", "area_id"])[["weighted", "weight", "n"]].cumsum()
+    sums[["weighted", "weight", "n"]] = running
+    sums = sums[sums["n"] > 0]
+    return pd.DataFrame(
+        {
+            "person_id": sums["person_id"].astype("int64"),
+            "area_id": sums["area_id"].astype("int64"),
+            "as_of": [ends[int(b)] for b in sums["bucket"]],
+            "mastery": (sums["weighted"] / sums["weight"] * 100).clip(0, 100).round(1).astype("float64"),
+            "results": sums["n"].astype("int64"),
+        },
+        columns=columns,
+    ).reset_index(drop=True)
+
+
 def mastery_by_area(*, person, as_of: datetime | None = None, since: datetime | None = None) -> dict[int, Mastery]:
     """A person's mastery per area id (areas without results are absent: use .get(id, NO_MASTERY))."""
     frame = mastery_frame(people=[person], as_of=as_of, since=since)
@@ -236,6 +288,7 @@ __all__ = [
     "mastery_by_area",
     "mastery_frame",
     "mastery_of",
+    "mastery_series",
     "recency_weight",
     "weakest_area_ids",
 ]

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from lianbing.spreadsheets import neutralize, unneutralize
+
 from .models import QuestionKind
 
 LABELS = "ABCDEF"
@@ -55,8 +57,6 @@ ANSWER_SEPARATORS = "|｜;；"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 3000
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # an .xlsx of 3000 questions unpacks to a few MB
-# Spreadsheet programs run a cell that starts with one of these as a formula (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class BankFileError(Exception):
@@ -67,26 +67,6 @@ class BankFileError(Exception):
 class RawRow:
     number: int  # the spreadsheet row number (the header is row 1)
     values: dict[str, str]
-
-
-def _looks_like_formula(value: str) -> bool:
-    # Spreadsheet programs skip leading spaces and line breaks before deciding a cell is a formula.
-    return value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS)
-
-
-def neutralize(value):
-    """Make a cell inert for spreadsheet programs: a cell that could start a formula (also after
-    leading whitespace) gets a quote before it, so it is shown as text and never run."""
-    if isinstance(value, str) and _looks_like_formula(value):
-        return "'" + value
-    return value
-
-
-def unneutralize(value: str) -> str:
-    """Undo neutralize() so that exported files import back unchanged."""
-    if value.startswith("'") and _looks_like_formula(value[1:]):
-        return value[1:]
-    return value
 
 
 def _decode_csv(data: bytes) -> str:

@@ -149,3 +149,17 @@ def outline(scenario: Scenario) -> list[dict]:
             }
         )
     return rows
+
+
+def step_limits(scenario: Scenario) -> dict:
+    """The per-step time limits the server will really apply, for the intro: the first step's, the
+    shortest and the longest (a scenario's default is only what steps without their own limit get)."""
+    steps = list(scenario.steps.exclude(kind=StepKind.ENDING).select_related("scenario"))
+    limits = {step.key: step.limit_seconds() for step in steps}
+    if not limits:
+        return {"first": None, "shortest": None, "longest": None}
+    return {
+        "first": limits.get(scenario.start_key),
+        "shortest": min(limits.values()),
+        "longest": max(limits.values()),
+    }

@@ -46,7 +46,9 @@ def index(request):
 
 def scenario_detail(request, slug: str):
     scenario = get_object_or_404(selectors.published_scenarios(), slug=slug)
-    return render(request, "simulations/scenario.html", {"scenario": scenario})
+    return render(
+        request, "simulations/scenario.html", {"scenario": scenario, "limits": selectors.step_limits(scenario)}
+    )
 
 
 @require_POST

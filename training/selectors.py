@@ -35,6 +35,11 @@ def lessons_for(user) -> QuerySet[Lesson]:
     return lessons if can_edit_content(user) else lessons.filter(is_published=True)
 
 
+# A lesson's text, its sanitized HTML and its search text are most of its row; lists, cards and
+# neighbours show titles and sections only, so they leave these columns in the database.
+TEXT_COLUMNS = ("body_markdown", "body_html", "search_text")
+
+
 def progress_by_lesson(person) -> dict[int, LessonProgress]:
     return {p.lesson_id: p for p in LessonProgress.objects.filter(person=person)}
 
@@ -87,7 +92,11 @@ class AreaBlock:
 
 
 def catalogue(*, person, area_code: str = "") -> list[AreaBlock]:
-    lessons = lessons_for(person).order_by("course__area__sort_order", "course__sort_order", "course_id", "sort_order")
+    lessons = (
+        lessons_for(person)
+        .defer(*TEXT_COLUMNS)
+        .order_by("course__area__sort_order", "course__sort_order", "course_id", "sort_order")
+    )
     if area_code:
         lessons = lessons.filter(course__area__code=area_code)
     progress = progress_by_lesson(person)
@@ -167,6 +176,7 @@ def continue_learning(*, person) -> ContinueCard | None:
     last = (
         LessonProgress.objects.filter(person=person, completed_at__isnull=True, lesson__in=lessons_for(person))
         .select_related("lesson__course__area")
+        .defer(*(f"lesson__{column}" for column in TEXT_COLUMNS))
         .order_by("-last_event_at")
         .first()
     )
@@ -176,6 +186,7 @@ def continue_learning(*, person) -> ContinueCard | None:
     started = LessonProgress.objects.filter(person=person).values("lesson_id")
     upcoming = (
         lessons_for(person)
+        .defer(*TEXT_COLUMNS)
         .exclude(pk__in=started)
         .order_by("course__area__sort_order", "course__sort_order", "sort_order")
         .first()
@@ -186,7 +197,9 @@ def continue_learning(*, person) -> ContinueCard | None:
 
 
 def neighbours(*, lesson: Lesson, person) -> tuple[Lesson | None, Lesson | None]:
-    siblings = list(lessons_for(person).filter(course=lesson.course).order_by("sort_order", "title"))
+    siblings = list(
+        lessons_for(person).defer(*TEXT_COLUMNS).filter(course=lesson.course).order_by("sort_order", "title")
+    )
     index = next((i for i, other in enumerate(siblings) if other.pk == lesson.pk), None)
     if index is None:
         return None, None

@@ -12,8 +12,9 @@ from competitions.models import Answer, Competition, Mode, Phase, Player, RoundK
 from competitions.selectors import game_state
 from competitions.services import Refused
 from leaderboard.models import LedgerEntry
-from quizzes.models import MistakeEntry
-from quizzes.services import record_mistake
+from quizzes.memory_selectors import book_cards
+from quizzes.models import MemoryCard
+from quizzes.services import record_outcome
 from tests.competitions.factories import join_players, make_game
 from tests.conftest import make_area, make_team, make_user
 from tests.quizzes.factories import make_question
@@ -257,7 +258,7 @@ def test_finishing_writes_the_ledger_once_per_player_and_area_and_fills_the_mist
         (wrong.user_id, social.pk, 0.0, 0),
         (wrong.user_id, medical.pk, 0.0, 0),
     }
-    assert set(MistakeEntry.objects.values_list("person_id", "question_id")) == {
+    assert set(MemoryCard.objects.filter(wrong_count__gt=0).values_list("person_id", "question_id")) == {
         (wrong.user_id, q1.pk),
         (wrong.user_id, q2.pk),
     }
@@ -266,13 +267,16 @@ def test_finishing_writes_the_ledger_once_per_player_and_area_and_fills_the_mist
     assert [row.name for row in game_state(competition_id=game.pk, at=at(31)).podium][0] == right.user.display_name
 
 
-def test_answers_in_a_drill_feed_the_mistake_book_both_ways():
+def test_answers_in_a_drill_review_the_same_memory_cards_as_practice():
     area = make_area()
     known_weak, new_one = make_question(area), make_question(area)
     game = make_game(rounds=[(RoundKind.REQUIRED, [known_weak, new_one])])
     learner, silent = join_players(game, 2)
     # Yesterday's practice put the first question in the learner's 错题本.
-    record_mistake(person=learner.user, question=known_weak, source="practice", at=at(-86_400))
+    yesterday = record_outcome(person=learner.user, question=known_weak, ratio=0, source="practice", at=at(-86_400))
+    # An hour ago the learner got the second one right in practice: a card, but not in the book.
+    seen = record_outcome(person=learner.user, question=new_one, ratio=1, source="practice", at=at(-3_600))
+    assert not book_cards(person=learner.user).filter(question=new_one).exists()
     started(game)
     services.open_question(competition_id=game.pk, at=at(0))
     answer(learner, game, "A", seconds=1)  # right this time
@@ -286,12 +290,16 @@ def test_answers_in_a_drill_feed_the_mistake_book_both_ways():
 
     services.finish(competition_id=game.pk, at=at(30))
 
-    again = MistakeEntry.objects.get(person=learner.user, question=known_weak)
-    assert again.correct_streak == 1 and again.mastered_at is None  # one right day of the two needed
-    assert again.due_on == timezone.localdate(at(30)) + timedelta(days=1)
-    fresh = MistakeEntry.objects.get(person=learner.user, question=new_one)
-    assert fresh.source == "competition" and fresh.due_on == timezone.localdate(at(30))
-    assert not MistakeEntry.objects.filter(person=silent.user).exists()  # saying nothing is no answer
+    again = MemoryCard.objects.get(person=learner.user, question=known_weak)
+    assert again.pk == yesterday.pk and again.reviews == 2  # the drill reviewed yesterday's card
+    assert again.stability > yesterday.stability and again.due > at(30)  # right: pushed out
+    assert list(again.review_log.values_list("source", flat=True)) == ["practice", "competition"]
+    fresh = MemoryCard.objects.get(person=learner.user, question=new_one)
+    assert fresh.pk == seen.pk and fresh.source == "competition" and fresh.wrong_count == 1
+    assert set(book_cards(person=learner.user).values_list("question", flat=True)) == {known_weak.pk, new_one.pk}
+    # The drill's wrong answer lands in the very card practice would have used, due the next day.
+    assert timezone.localdate(fresh.due) == timezone.localdate(at(30)) + timedelta(days=1)
+    assert not MemoryCard.objects.filter(person=silent.user).exists()  # saying nothing is no answer
 
 
 def test_correct_answers_are_not_in_the_state_until_revealed():

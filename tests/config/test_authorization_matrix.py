@@ -10,6 +10,7 @@ fails the first test until somebody decides who may open it.
 
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -22,9 +23,11 @@ from competitions import services as game_services
 from leaderboard.models import MentorPair, PairStatus
 from quizzes.models import QuestionImport
 from quizzes.services import answer_now
+from quizzes.services.assignments import assign_weak_point_paper
 from quizzes.services.exams import start_exam
 from quizzes.services.practice import start_practice
 from quizzes.services.reports import report_question
+from reports.models import RatingImport
 from simulations import services as sim_services
 from tests.competitions.factories import make_game
 from tests.conftest import make_area, make_center, make_team, make_user
@@ -123,6 +126,12 @@ def build_world(tmp_path) -> World:
     game = make_game(host=sup_own)
     game_services.join(code=game.code, user=owner, at=now)
 
+    assignment = assign_weak_point_paper(
+        team=team_a1, area_ids=[area.pk], question_ids=[], due_at=now + timedelta(days=7), assigned_by=sup_own, at=now
+    )
+    rating_import = RatingImport.objects.create(
+        uploaded_by=world.manager, center=center_a, filename="ratings.csv", rows=[], created_at=now
+    )
     # 帮: the owner is the mentee of a strong clerk of the same team (not one of the viewers).
     mentor = make_user(Role.STAFF, team=team_a1, full_name="师傅")
     pair = MentorPair.objects.create(
@@ -151,6 +160,10 @@ def build_world(tmp_path) -> World:
         "run": run,
         "mistake": mistake,
         "game": game,
+        "area": area,
+        "team": team_a1,
+        "assignment": assignment,
+        "rating_import": rating_import,
         "pair": pair,
     }
     return world
@@ -191,6 +204,12 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "competitions:screen": {"code": o["game"].code},
         "competitions:play": {"code": o["game"].code},
         "competitions:qr": {"code": o["game"].code},
+        "reports:evidence": {"person_id": world.owner.pk, "area_id": o["area"].pk},
+        "reports:team": {"team_id": o["team"].pk},
+        "reports:person": {"person_id": world.owner.pk},
+        "reports:person_export": {"person_id": world.owner.pk},
+        "reports:assignment": {"assignment_id": o["assignment"].pk},
+        "reports:ratings_preview": {"import_id": o["rating_import"].pk},
         "leaderboard:pair": {"pk": o["pair"].pk},
         "leaderboard:pair_end": {"pk": o["pair"].pk},
         "leaderboard:person": {"pk": world.owner.pk},
@@ -281,6 +300,13 @@ ALLOWED = {
     "competitions:screen": {"sup_own"},
     "competitions:qr": {"sup_own"},
     "competitions:play": {"owner"},  # non-players are sent to the join page (302), never shown the game
+    # 能力报表: staff see their own person view; supervisors their teams; the center's managers and admins all.
+    "reports:evidence": {"owner", "sup_own", "manager", "admin"},
+    "reports:person": {"owner", "sup_own", "manager", "admin"},
+    "reports:person_export": {"owner", "sup_own", "manager", "admin"},
+    "reports:team": {"sup_own", "manager", "admin"},
+    "reports:assignment": {"sup_own", "manager", "admin"},
+    "reports:ratings_preview": {"manager"},  # the uploader only
     # A mentee's progress: the pair, the mentee's supervisor and manager (who decide pairs), not the admin.
     "leaderboard:pair": {"owner", "sup_own", "manager"},
     "leaderboard:pair_end": {"sup_own", "manager"},
@@ -363,7 +389,12 @@ ROLE_PAGES = {
     "quizzes:report_queue": ("get", {"owner", "sup_own", "manager"}),
     "quizzes:report_close": ("post", {"owner", "sup_own", "manager"}),
     "reports:index": ("get", {"owner"}),
+    "quizzes:retention": ("get", {"owner"}),
     "reports:export": ("get", {"owner"}),
+    "reports:export_csv": ("get", {"owner"}),
+    "reports:weak": ("get", {"owner"}),
+    "reports:create_paper": ("post", {"owner"}),
+    "reports:ratings_import": ("get", {"owner", "sup_own"}),
     "competitions:create": ("get", {"owner"}),
 }
 

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from quizzes.bank_format import COLUMNS, MAX_BYTES, neutralize
+from lianbing.spreadsheets import neutralize
+from quizzes.bank_format import COLUMNS, MAX_BYTES
 from quizzes.models import LessonQuestion, Question, QuestionImport
 from quizzes.services.bank_io import export_bank, import_bank_file
 from tests.conftest import make_area

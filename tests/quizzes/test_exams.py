@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leaderboard.models import ActivityKind, LedgerEntry
-from quizzes.models import Attempt, AttemptStatus, MistakeEntry, PaperKind, PaperRule, QuestionKind
+from quizzes.memory_selectors import book_cards
+from quizzes.models import Attempt, AttemptStatus, PaperKind, PaperRule, QuestionKind
 from quizzes.services import AttemptClosed
-from quizzes.services.exams import QuizUnavailable, save_answer, start_exam, submit_exam
+from quizzes.services.exams import QuizUnavailable, finalize_overdue, save_answer, start_exam, submit_exam
 from tests.conftest import make_area, make_user
 from tests.quizzes.factories import make_question, make_quiz, one_of_each_kind
 
@@ -70,7 +71,7 @@ def test_a_double_submit_gives_one_result_and_one_ledger_row_per_area(staff, now
         ("社会保障", 1.0, 10),
         ("服务规范与礼仪", 0.0, 0),
     }
-    assert MistakeEntry.objects.filter(person=staff).count() == 1
+    assert book_cards(person=staff).count() == 1
 
 
 def test_double_submit_through_the_page_says_already_submitted(staff_client, staff, area):
@@ -83,6 +84,20 @@ def test_double_submit_through_the_page_says_already_submitted(staff_client, sta
     assert "已提交" in response.content.decode()
     assert Attempt.objects.get(pk=attempt.pk).score == 10
     assert LedgerEntry.objects.filter(person=staff).count() == 1
+
+
+@pytest.mark.parametrize("closed_first", [True, False])
+def test_a_submit_after_the_deadline_says_time_is_up_not_already_submitted(staff_client, staff, area, closed_first):
+    """Issue 13: after the deadline the clerk read 已提交 (as if they had handed in twice)."""
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=60)
+    attempt = start_exam(person=staff, quiz=quiz, at=timezone.now() - timedelta(minutes=5))
+    if closed_first:  # the cron job (or the countdown's reload) closed it before the clerk's tap
+        finalize_overdue(at=timezone.now())
+    response = staff_client.post(reverse("quizzes:attempt_submit", args=[attempt.pk]), {"q1": "A"}, follow=True)
+    html = response.content.decode()
+    assert "时间到，已自动交卷" in html
+    assert "已提交" not in html
+    assert Attempt.objects.get(pk=attempt.pk).status == AttemptStatus.EXPIRED
 
 
 def test_the_exam_page_holds_no_answer_or_explanation_for_any_kind(staff_client, staff, area):
