@@ -10,6 +10,7 @@ BENCHMARKS = [
     "bench.reports_matrix",
     "bench.daily_practice",
     "bench.pages",
+    "bench.markdown_worst",
 ]
 
 if __name__ == "__main__":

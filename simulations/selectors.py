@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from accounts.models import Role
-from accounts.permissions import people_visible_to
+from accounts.permissions import can_score_rubrics, people_visible_to
 
 from .ideal import ideal_path_snapshot
 from .models import Run, RunAnswer, RunStatus, Scenario, ScenarioMistake, Step, StepKind
@@ -46,13 +45,13 @@ def runs_visible_to(viewer) -> QuerySet[Run]:
 def may_score_rubric(viewer, run: Run) -> bool:
     if viewer.pk == run.person_id:
         return False
-    if not (viewer.is_superuser or viewer.role in (Role.SUPERVISOR, Role.MANAGER)):
+    if not can_score_rubrics(viewer):
         return False
     return people_visible_to(viewer).filter(pk=run.person_id).exists()
 
 
 def runs_awaiting_rubric(viewer) -> QuerySet[Run]:
-    if not (viewer.is_superuser or viewer.role in (Role.SUPERVISOR, Role.MANAGER)):
+    if not can_score_rubrics(viewer):
         return Run.objects.none()
     return (
         runs_visible_to(viewer)

@@ -7,8 +7,8 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
-from accounts.permissions import can_edit_content, has_role, people_visible_to, teams_visible_to
+from accounts.models import User
+from accounts.permissions import can_edit_content, can_follow_learning, people_visible_to, teams_visible_to
 
 from .models import BusinessArea, Lesson, LessonProgress
 from .rendering import plain_text
@@ -314,8 +314,8 @@ def lesson_completion_by_team(*, viewer, area_code: str = "") -> tuple[list, lis
 
 def people_whose_learning_is_visible_to(viewer) -> QuerySet[User]:
     """Whose lesson progress the viewer may open: their own; a supervisor also their teams' members,
-    a manager their center. Content admins write lessons and see only their own learning."""
-    if has_role(viewer, Role.SUPERVISOR, Role.MANAGER):
+    a manager or content admin their center."""
+    if can_follow_learning(viewer):
         return people_visible_to(viewer)
     return User.objects.filter(pk=viewer.pk, is_active=True)
 

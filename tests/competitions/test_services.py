@@ -396,3 +396,68 @@ def test_a_reconnecting_phone_renders_only_its_own_screen(monkeypatch):
     rendered.clear()
     _state, payloads = rendering.build_broadcast(competition_id=game.pk, at=at(0))
     assert sorted(rendered) == sorted(rendering.ROLES) and "host-tally" in payloads[rendering.HOST]["html"]
+
+
+def test_a_silent_buzz_winner_loses_the_penalty():
+    """Mutation survivor (issue 12, item 9): the winner who buzzes and then says nothing was never penalised
+    by any test; deleting the silent-winner branch of scoring._settle_buzzer went unnoticed."""
+    game = make_game(rounds=[(RoundKind.BUZZER, [make_question()])], seconds=10)
+    winner, other = join_players(game, 2)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    services.open_buzzing(competition_id=game.pk, at=at(1))
+    assert services.buzz(player_id=winner.pk, game_question_id=game.current_id, at=at(2)).buzz == "won"
+    assert services.advance_overdue(competition_id=game.pk, at=at(13))  # the answer time runs out in silence
+    services.reveal(competition_id=game.pk, at=at(14))
+    scores = dict(Player.objects.values_list("pk", "score"))
+    assert scores == {winner.pk: -5, other.pk: 0}
+    silent = Answer.objects.get(player=winner)
+    assert silent.points == -5 and silent.ratio == 0 and not silent.labels
+
+
+def test_a_risk_player_who_wagers_and_stays_silent_loses_the_wager():
+    """Mutation survivor: the silent wagerer's answer row could be written for nobody (player_id=None)."""
+    game = make_game(rounds=[(RoundKind.RISK, [make_question()])], seconds=10)
+    bold, quiet = join_players(game, 2)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    services.place_wager(player_id=quiet.pk, game_question_id=game.current_id, amount=20, at=at(1))
+    services.advance_overdue(competition_id=game.pk, at=at(services.WAGER_SECONDS))
+    answer(bold, game, "A", seconds=services.WAGER_SECONDS + 1)
+    assert services.advance_overdue(competition_id=game.pk, at=at(services.WAGER_SECONDS + 11))
+    services.reveal(competition_id=game.pk, at=at(services.WAGER_SECONDS + 12))
+    assert dict(Player.objects.values_list("pk", "score")) == {bold.pk: 10, quiet.pk: -20}
+    assert Answer.objects.get(player=quiet).points == -20
+
+
+def test_recomputing_one_drill_counts_only_its_own_answers():
+    """Mutation survivor: recompute_scores summed every drill's answers without its competition filter."""
+    from competitions.scoring import recompute_scores
+
+    first, second = make_game(), make_game()
+    (one,) = join_players(first, 1)
+    (other,) = join_players(second, 1, username=None)
+    for game, player in ((first, one), (second, other)):
+        started(game)
+        services.open_question(competition_id=game.pk, at=at(0))
+        answer(player, game, "A", seconds=1)
+        services.reveal(competition_id=game.pk, at=at(2))
+    Answer.objects.filter(player=other).update(points=99)
+    recompute_scores(Competition.objects.get(pk=first.pk))
+    one.refresh_from_db()
+    assert one.score == 10
+
+
+def test_a_buzz_winner_who_answers_right_has_a_full_ratio_in_the_ledger():
+    """Mutation survivor: a buzzer answer counted twice in the expected number (ratio 0.5 instead of 1)."""
+    game = make_game(rounds=[(RoundKind.BUZZER, [make_question()])], seconds=10)
+    (winner,) = join_players(game, 1)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    services.open_buzzing(competition_id=game.pk, at=at(1))
+    services.buzz(player_id=winner.pk, game_question_id=game.current_id, at=at(2))
+    answer(winner, game, "A", seconds=3)
+    services.reveal(competition_id=game.pk, at=at(4))
+    services.finish(competition_id=game.pk, at=at(5))
+    entry = LedgerEntry.objects.get(person=winner.user)
+    assert entry.score_ratio == 1.0 and entry.points == 10

@@ -27,7 +27,7 @@ LOCKS = {
     "home": 12,
     "lesson": 6,
     "training": 4,
-    "quizzes": 10,
+    "quizzes": 11,  # 11 since the 错题本 reads memory cards (issue 13)
     "practice fragment (htmx)": 2,
     "simulations": 5,
     "leaderboard": 14,

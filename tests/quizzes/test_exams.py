@@ -282,3 +282,47 @@ def test_accepted_answers_are_edited_one_per_line_in_the_admin(client, content_a
     assert client.post(url, data).status_code == 302
     question.refresh_from_db()
     assert question.accepted_answers == ["一次", "一次性"]
+
+
+def test_an_exam_closes_at_its_deadline_not_a_moment_after(staff, area, now):
+    """Mutation survivor (issue 12, item 9): `at >= deadline` → `at > deadline` survived: no test looked at
+    the very instant of the deadline. At it, the answer is refused and the attempt closes."""
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=60)
+    attempt = start_exam(person=staff, quiz=quiz, at=now)
+    deadline = now + timedelta(seconds=60)
+    save_answer(attempt=attempt, position=1, values=["A"], at=deadline - timedelta(microseconds=1))
+    with pytest.raises(AttemptClosed):
+        save_answer(attempt=attempt, position=2, values=["A", "B"], at=deadline)
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.EXPIRED and attempt.submitted_at == deadline
+
+
+def test_a_quiz_closed_at_this_very_moment_cannot_be_started(staff, area, now):
+    quiz = make_quiz(one_of_each_kind(area), closes_at=now)
+    with pytest.raises(QuizUnavailable):
+        start_exam(person=staff, quiz=quiz, at=now)
+
+
+@pytest.mark.parametrize("closes_in, limit, expected", [(300, 600, 300), (900, 600, 600), (None, 600, 600)])
+def test_the_deadline_is_the_earlier_of_the_close_time_and_the_time_limit(staff, area, now, closes_in, limit, expected):
+    """Mutation survivor (issue 12, item 9): min → max in deadline_for survived; both orders are pinned here."""
+    closes_at = now + timedelta(seconds=closes_in) if closes_in is not None else None
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=limit, closes_at=closes_at)
+    assert start_exam(person=staff, quiz=quiz, at=now).deadline == now + timedelta(seconds=expected)
+
+
+def test_a_quiz_with_a_close_time_and_no_limit_ends_at_the_close_time(staff, area, now):
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=None, closes_at=now + timedelta(minutes=5))
+    assert start_exam(person=staff, quiz=quiz, at=now).deadline == now + timedelta(minutes=5)
+
+
+def test_a_rule_for_one_kind_draws_only_that_kind(staff, area, now):
+    """Mutation survivor: 组卷 ignoring the rule's kind survived a seeded test; every seed must hold."""
+    single = make_question(area, stem="唯一的单选题")
+    for i in range(5):
+        make_question(area, stem=f"判断{i}", kind=QuestionKind.TRUE_FALSE)
+    quiz = make_quiz(paper_kind=PaperKind.RULES)
+    PaperRule.objects.create(quiz=quiz, area=area, kind=QuestionKind.SINGLE, count=1, points=5)
+    for seed in range(10):
+        attempt = start_exam(person=make_user(), quiz=quiz, at=now, rng=random.Random(seed))
+        assert [item.snapshot["stem"] for item in attempt.items.all()] == [single.stem]
