@@ -3,7 +3,15 @@
 import importlib
 import sys
 
-BENCHMARKS = ["bench.server_choice", "bench.live_drill", "bench.leaderboard_scale", "bench.reports_matrix"]
+BENCHMARKS = [
+    "bench.server_choice",
+    "bench.live_drill",
+    "bench.leaderboard_scale",
+    "bench.reports_matrix",
+    "bench.daily_practice",
+    "bench.pages",
+    "bench.markdown_worst",
+]
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or BENCHMARKS

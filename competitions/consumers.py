@@ -11,11 +11,13 @@ import asyncio
 import json
 import random
 import time
+import uuid
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -101,6 +103,17 @@ def parse(schema: type, content: dict):
 
 # --- The game socket ---------------------------------------------------------------------
 
+LAYER_EPOCH_KEY = "live:layer-epoch"
+
+
+async def layer_epoch() -> str:
+    """A token kept in the cache for as long as the cache keeps its data (set once, never expires)."""
+    token = await cache.aget(LAYER_EPOCH_KEY)
+    if token is None:
+        await cache.aadd(LAYER_EPOCH_KEY, uuid.uuid4().hex, None)
+        token = await cache.aget(LAYER_EPOCH_KEY)
+    return token
+
 
 class GameConsumer(AsyncJsonWebsocketConsumer):
     MAX_MESSAGE_BYTES = 2048
@@ -108,6 +121,7 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
     BURST = 10  # ... and how many at once
     STRIKES_BEFORE_CLOSE = 20  # a socket that keeps flooding is closed
     TALLY_INTERVAL = 0.5  # "N answered" at most twice a second per screen
+    HEAL_INTERVAL = 5.0  # how soon a socket notices that Redis lost its group memberships
 
     host_actions = {
         "start": services.start,
@@ -126,6 +140,7 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         self.groups_joined: list[str] = []
         self.timer: asyncio.Task | None = None
         self.tally_task: asyncio.Task | None = None
+        self.heal_task: asyncio.Task | None = None
         self.tokens, self.refilled_at, self.strikes = float(self.BURST), time.monotonic(), 0
         kwargs = self.scope["url_route"]["kwargs"]
         seat = await database_sync_to_async(selectors.seat_for)(
@@ -145,11 +160,12 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
             await database_sync_to_async(services.host_connected)(competition_id=seat.competition_id)
         await self.advance_if_overdue()
         await self.send_full_state()
+        self.heal_task = asyncio.create_task(self.heal_after_layer_loss())
         if self.role == rendering.PLAY:
             await self.notify_screens("game.refresh")  # the lobby and the roster show who is here
 
     async def disconnect(self, code):
-        for task in (self.timer, self.tally_task):
+        for task in (self.timer, self.tally_task, self.heal_task):
             if task:
                 task.cancel()
         for group in self.groups_joined:
@@ -359,6 +375,26 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_send(self.seat.group(role), {"type": event_type})
 
     # --- The server's clock ----------------------------------------------------------------
+
+    async def heal_after_layer_loss(self):
+        """A Redis that restarts comes back empty: every group membership is gone, and the sockets that did
+        not drop would stay deaf to every broadcast (the fault test found the host console frozen). A
+        marker in the cache (the same Redis) tells each socket within HEAL_INTERVAL that its layer lost its
+        data: it joins its groups again and takes the full state, missed broadcasts included."""
+        marker = await layer_epoch()
+        while True:
+            await asyncio.sleep(self.HEAL_INTERVAL * (0.5 + random.random()))  # spread over the interval
+            try:
+                now = await layer_epoch()
+                if now == marker:
+                    continue
+                marker = now
+                for group in self.groups_joined:
+                    await self.channel_layer.group_add(group, self.channel_name)
+                await self.send_full_state()
+            except Exception:  # the layer or the cache is still away: let the client reconnect later
+                await self.close(code=1011)
+                return
 
     def schedule_timer(self, deadline_iso: str):
         if self.timer:

@@ -188,6 +188,7 @@ def results(request, pk: int):
             "state": state,
             "report": report,
             "hard_points": [item for item in report if item.is_hard],
+            "hard_point_percent": round(100 * selectors.HARD_POINT_BELOW),
             "finished": competition.status == Status.FINISHED,
         },
     )

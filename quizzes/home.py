@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_edit_content
+from accounts.permissions import can_edit_content, can_view_reports
 
-from .models import Attempt, AttemptMode, AttemptStatus, MistakeEntry, QuestionReport, Quiz, ReportStatus
+from .memory_selectors import due_count
+from .models import Attempt, AttemptMode, AttemptStatus, QuestionReport, Quiz, ReportStatus
 from .selectors import open_assignments
 
 
@@ -17,10 +18,10 @@ def panels(user) -> list[dict]:
     done = Attempt.objects.filter(
         person=user, mode=AttemptMode.DAILY, day=today, status=AttemptStatus.SUBMITTED
     ).exists()
-    due = MistakeEntry.objects.filter(person=user, mastered_at__isnull=True, due_on__lte=today).count()
+    due = due_count(person=user, at=now)
     daily_text = _("今日已完成，明天继续。") if done else _("5 分钟，错题复习优先。")
     if due:
-        daily_text += _("错题本有 %(n)s 道待复习。") % {"n": due}
+        daily_text += _("今天有 %(n)s 道题到期复习。") % {"n": due}
     untaken = (
         Quiz.objects.filter(is_published=True)
         .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
@@ -42,6 +43,18 @@ def panels(user) -> list[dict]:
         },
     ]
     result += _assignment_panels(user, now)
+    if can_view_reports(user):
+        result.append(
+            {
+                "template": "components/link_panel.html",
+                "order": 60,
+                "context": {
+                    "title": _("记忆保持"),
+                    "url": reverse("quizzes:retention"),
+                    "text": _("每人每个业务条线还记得多少：按复习记录估计，与掌握度并列。"),
+                },
+            }
+        )
     if can_edit_content(user):
         open_reports = QuestionReport.objects.filter(status=ReportStatus.OPEN).count()
         manage_text = _("导入导出、题目统计、纠错队列")

@@ -1,4 +1,4 @@
-"""Reads for the question bank, attempts and the 错题本."""
+"""Reads for the question bank and attempts (the 错题本's memory cards: memory_selectors)."""
 
 import random
 from datetime import timedelta
@@ -10,13 +10,13 @@ from django.utils import timezone
 from accounts.permissions import can_edit_content, people_visible_to
 from training.models import BusinessArea
 
+from .memory_selectors import book_counts, due_count, forecast
 from .models import (
     Attempt,
     AttemptItem,
     AttemptMode,
     AttemptStatus,
     LessonQuestion,
-    MistakeEntry,
     Option,
     PaperAssignment,
     Question,
@@ -57,16 +57,6 @@ def answered_count(attempt: Attempt) -> int:
 
 def attempts_at_quiz(*, person, quiz) -> list[Attempt]:
     return list(Attempt.objects.filter(person=person, quiz=quiz).order_by("-number"))
-
-
-def mistakes_of(*, person) -> list[MistakeEntry]:
-    """The person's open 错题本, the ones due first."""
-    return list(
-        MistakeEntry.objects.filter(person=person, mastered_at__isnull=True)
-        .select_related("question__area")
-        .prefetch_related(Prefetch("question__options", queryset=Option.objects.order_by("label")))
-        .order_by(F("due_on").asc(nulls_last=True), "-last_wrong_at")
-    )
 
 
 def draw_questions(
@@ -122,13 +112,16 @@ def hub_for(*, person, at) -> dict:
     areas = BusinessArea.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_active=True))
     ).filter(question_count__gt=0)
-    book = MistakeEntry.objects.filter(person=person, mastered_at__isnull=True)
+    book = book_counts(person=person, at=at)
+    days = forecast(person=person, at=at)
     daily = Attempt.objects.filter(person=person, mode=AttemptMode.DAILY, day=today).first()
     return {
         "quizzes": quizzes,
         "areas": areas,
-        "mistake_count": book.count(),
-        "mistake_due": book.filter(due_on__lte=today).count(),
+        "mistake_count": book["count"],
+        "mistake_due": book["due"],
+        "forecast": days,
+        "forecast_total": sum(day["count"] for day in days),
         "daily": daily,
         "streak": daily_streak(person=person, today=today),
         "recent": Attempt.objects.filter(person=person).exclude(status=AttemptStatus.OPEN)[:5],
@@ -142,9 +135,7 @@ def daily_overview(*, person, at) -> dict:
     return {
         "daily": Attempt.objects.filter(person=person, mode=AttemptMode.DAILY, day=today).first(),
         "streak": daily_streak(person=person, today=today),
-        "due": MistakeEntry.objects.filter(
-            person=person, mastered_at__isnull=True, due_on__lte=today, question__is_active=True
-        ).count(),
+        "due": due_count(person=person, at=at),
     }
 
 

@@ -353,7 +353,7 @@ class PersonReport:
 
 
 def person_report(*, person: User, now: datetime) -> PersonReport:
-    from quizzes.models import MistakeEntry
+    from quizzes.memory_selectors import book_cards
     from simulations.models import ScenarioMistake
 
     frame = mastery_frame(people=[person.pk])
@@ -365,7 +365,7 @@ def person_report(*, person: User, now: datetime) -> PersonReport:
         areas=areas,
         trend=trend(people=[person.pk], now=now),
         recent=list(LedgerEntry.objects.filter(person=person).select_related("area").order_by("-occurred_at")[:12]),
-        mistakes_open=MistakeEntry.objects.filter(person=person, mastered_at__isnull=True).count(),
+        mistakes_open=book_cards(person=person).count(),  # the 错题本: cards answered wrong, not yet held
         scenario_mistakes_open=ScenarioMistake.objects.filter(person=person, mastered_at__isnull=True).count(),
         good_rate=ratings.good_rate(person_ids=[person.pk], since=None),
         bad_ratings=ratings.bad_ratings(person_ids=[person.pk], since=(now - timedelta(days=90)).date()),
