@@ -141,11 +141,10 @@ AUTH_USER_MODEL = "accounts.User"
 # --- Channels and cache ---------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # The pub/sub layer: a group send is one PUBLISH that each worker receives once and hands to
+    # its own members (the list-based RedisChannelLayer sends one Redis message per member).
     CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
-        }
+        "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
     }
     CACHES = {
         "default": {
@@ -155,7 +154,8 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # In-process fan-out without a deep copy per member (competitions/layers.py).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "competitions.layers.SharedMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Auth -----------------------------------------------------------------------------

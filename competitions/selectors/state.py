@@ -1,4 +1,4 @@
-"""Reads for live games: the full state a screen needs, a player's own view, the report.
+"""Game state: everything any of the three screens shows, read once per version.
 
 GameState is everything any of the three screens shows; it is built from the database alone,
 so a reconnecting screen on any worker gets the whole picture in one go. Correct answers are in
@@ -8,13 +8,9 @@ it only once the question is revealed (`key` is for the host's console).
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
-
-from accounts.models import Role
-from accounts.permissions import can_run_drills, can_view_person, has_role
 from quizzes.grading import correct_labels
 
-from .models import Answer, Buzz, Competition, GameQuestion, Phase, Player, RoundKind, Status, TeamScoring, Wager
+from ..models import Answer, Competition, GameQuestion, Phase, Player, RoundKind, Status, TeamScoring
 
 LOBBY_NAMES = 60  # name chips on the big screen's lobby; past that, "and N more"
 
@@ -215,165 +211,29 @@ def tally(*, game_question_id: int) -> int:
 
 
 @dataclass
-class PlayerView:
-    """A player's own corner of the screen: rebuilt from the database on (re)connect."""
+class TallyState:
+    """What "已作答 N / M" needs: two counts and the current question, not the roster."""
 
-    player_id: int
-    name: str
-    team: str
-    score: int
-    rank: int
-    players: int
-    game_question_id: int = 0
-    answered: str = ""
-    wager: int | None = None
-    buzz: str = ""
-    result: dict | None = None
-
-    def for_question(self, game_question_id: int) -> None:
-        """Forget the previous question's bits when the game moves on."""
-        if game_question_id != self.game_question_id:
-            self.game_question_id = game_question_id
-            self.answered, self.wager, self.buzz, self.result = "", None, "", None
-
-
-def player_view(*, player_id: int, state: GameState) -> PlayerView:
-    player = Player.objects.select_related("user", "team").get(pk=player_id)
-    rank = next((row.rank for row in state.scoreboard if row.player_id == player_id), 0)
-    view = PlayerView(
-        player_id=player.pk,
-        name=player.user.display_name,
-        team=player.team.name if player.team_id else "",
-        score=player.score,
-        rank=rank,
-        players=state.players,
-    )
-    if state.current is None:
-        return view
-    view.game_question_id = state.current.pk
-    answer = Answer.objects.filter(game_question=state.current, player=player).first()
-    if answer and (answer.labels or answer.text):
-        view.answered = answer.labels or answer.text[:50]
-    view.wager = (
-        Wager.objects.filter(game_question=state.current, player=player).values_list("amount", flat=True).first()
-    )
-    buzz = Buzz.objects.filter(game_question=state.current, player=player).first()
-    if buzz:
-        view.buzz = "false_start" if buzz.false_start else ("won" if state.buzz_winner_id == player.pk else "late")
-    view.result = state.results.get(player.pk)
-    return view
-
-
-# --- Who may do what ------------------------------------------------------------------------
-
-
-def is_host(user, competition: Competition) -> bool:
-    return competition.host_id == user.pk or bool(getattr(user, "is_superuser", False))
-
-
-def can_view_results(user, competition: Competition) -> bool:
-    """The host, and managers (and admins) who can see the host."""
-    if is_host(user, competition):
-        return True
-    return has_role(user, Role.MANAGER, Role.ADMIN) and can_view_person(user, competition.host)
-
-
-def competitions_for(user) -> QuerySet[Competition]:
-    """Drills a person may open from the list: hosted ones, ones visible as a manager, ones played."""
-    qs = Competition.objects.select_related("host")
-    if has_role(user, Role.MANAGER, Role.ADMIN):
-        from accounts.permissions import people_visible_to
-
-        return qs.filter(Q(host=user) | Q(host__in=people_visible_to(user)) | Q(players__user=user)).distinct()
-    if can_run_drills(user):
-        return qs.filter(Q(host=user) | Q(players__user=user)).distinct()
-    return qs.filter(players__user=user, players__removed_at=None)
-
-
-def find_by_code(code: str) -> Competition | None:
-    return Competition.objects.filter(code=code).first()
-
-
-# --- The report after the game -------------------------------------------------------------
-
-HARD_POINT_BELOW = 0.6  # a question fewer than 60% got right is a 难点
-
-
-@dataclass
-class QuestionReport:
-    number: int
-    round_kind: str
-    stem: str
-    area: str
-    key: str
+    competition: Competition
+    current: GameQuestion | None
     answered: int
-    correct: int
-    wrong_names: list[str]
+    players: int
 
     @property
-    def rate(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
+    def phase(self) -> str:
+        return self.current.phase if self.current else ""
 
     @property
-    def percent(self) -> int:
-        return round(100 * self.rate)
-
-    @property
-    def is_hard(self) -> bool:
-        return self.answered > 0 and self.rate < HARD_POINT_BELOW
+    def kind(self) -> str:
+        return self.current.round.kind if self.current else ""
 
 
-def question_report(competition: Competition) -> list[QuestionReport]:
-    played = (
-        competition.questions.filter(phase=Phase.REVEALED)
-        .select_related("round", "question__area")
-        .prefetch_related("question__options")
-        .annotate(
-            n_answered=Count("answers", filter=~Q(answers__labels="", answers__text="")),
-            n_correct=Count("answers", filter=Q(answers__ratio=1)),
-        )
+def tally_state(*, competition_id: int) -> TallyState:
+    competition = Competition.objects.select_related("current__round").get(pk=competition_id)
+    current = competition.current
+    return TallyState(
+        competition=competition,
+        current=current,
+        answered=Answer.objects.filter(game_question=current).count() if current else 0,
+        players=competition.players.filter(removed_at=None).count(),
     )
-    wrong = {}
-    for answer in Answer.objects.filter(game_question__competition=competition, ratio__lt=1).select_related(
-        "player__user"
-    ):
-        if answer.labels or answer.text:
-            wrong.setdefault(answer.game_question_id, []).append(answer.player.user.display_name)
-    return [
-        QuestionReport(
-            number=gq.order,
-            round_kind=gq.round.get_kind_display(),
-            stem=gq.question.stem,
-            area=gq.question.area.name,
-            key="".join(sorted(correct_labels(gq.question))) or " / ".join(gq.question.accepted_answers),
-            answered=gq.n_answered,
-            correct=gq.n_correct,
-            wrong_names=wrong.get(gq.pk, []),
-        )
-        for gq in played
-    ]
-
-
-@dataclass(frozen=True)
-class Seat:
-    """Who a socket is: the host's console or big screen, or one player's phone."""
-
-    competition_id: int
-    code: str
-    role: str
-    player_id: int | None = None
-
-    def group(self, role: str) -> str:
-        """A screen's channel-layer group. Named by the random join code rather than the id,
-        so that games of several databases sharing one Redis (test runs) never cross."""
-        return f"game-{self.code}-{role}"
-
-
-def seat_for(*, user, code: str, role: str) -> Seat | None:
-    competition = find_by_code(code)
-    if competition is None:
-        return None
-    if role in ("host", "screen"):
-        return Seat(competition.pk, competition.code, role) if is_host(user, competition) else None
-    player = Player.objects.filter(competition=competition, user=user, removed_at=None).first()
-    return Seat(competition.pk, competition.code, role, player.pk) if player else None
