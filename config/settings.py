@@ -138,6 +138,10 @@ elif (
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# The address phones use to join a live drill (QR code and link on the big screen), e.g.
+# http://192.168.1.20:8000 on the center's network; empty: the address the console was opened on.
+LIANBING_PUBLIC_URL = os.environ.get("LIANBING_PUBLIC_URL", "").strip()
+
 # --- Channels and cache ---------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

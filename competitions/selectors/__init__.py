@@ -1,8 +1,8 @@
 """Reads for live games, by concern: game state (state.py), who may see what (permissions.py),
 the report after the game (report.py), who a socket is and a player's own corner (seat.py)."""
 
-from .permissions import can_view_results, competitions_for, find_by_code, is_host
-from .report import HARD_POINT_BELOW, QuestionReport, question_report
+from .permissions import can_view_results, competitions_for, find_by_code, is_host, played_in
+from .report import HARD_POINT_BELOW, MyAnswer, QuestionReport, my_results, question_report
 from .seat import PlayerView, Seat, phone_snapshot, player_corner, player_view, seat_for, version_of
 from .state import LOBBY_NAMES, GameState, OptionView, Row, game_state, ranked, tally, team_rows
 
@@ -10,6 +10,7 @@ __all__ = [
     "HARD_POINT_BELOW",
     "LOBBY_NAMES",
     "GameState",
+    "MyAnswer",
     "OptionView",
     "PlayerView",
     "QuestionReport",
@@ -20,6 +21,8 @@ __all__ = [
     "find_by_code",
     "game_state",
     "is_host",
+    "my_results",
+    "played_in",
     "phone_snapshot",
     "player_corner",
     "player_view",

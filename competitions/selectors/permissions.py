@@ -19,6 +19,11 @@ def can_view_results(user, competition: Competition) -> bool:
     return has_role(user, Role.MANAGER, Role.ADMIN) and can_view_person(user, competition.host)
 
 
+def played_in(user, competition: Competition) -> bool:
+    """A player of the drill (not removed) sees their own results and the podium."""
+    return competition.players.filter(user_id=user.pk, removed_at=None).exists()
+
+
 def competitions_for(user) -> QuerySet[Competition]:
     """Drills a person may open from the list: hosted ones, ones visible as a manager, ones played."""
     qs = Competition.objects.select_related("host")

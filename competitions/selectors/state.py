@@ -149,10 +149,9 @@ def game_state(*, competition_id: int, at: datetime) -> GameState:
     state.total = competition.questions.count()
     state.round_total = competition.rounds.count()
     if competition.status == Status.FINISHED:
+        # The first places by rank, whatever the score: a 0 or a minus is still third of three.
         depth = competition.podium_depth
-        # Only who scored: a 0 or a minus on a step of the podium is nobody's prize.
-        state.podium = [row for row in (state.teams if competition.is_team else state.scoreboard) if row.score > 0]
-        state.podium = state.podium[:depth]
+        state.podium = [row for row in (state.teams if competition.is_team else state.scoreboard) if row.rank <= depth]
     if competition.current_id is None:
         return state
     current = (

@@ -354,7 +354,7 @@ def test_only_drill_runners_host_and_the_host_role_is_checked_for_results():
     assert can_view_results(manager, game) == (supervisor.center_id is not None)
 
 
-def test_the_podium_holds_only_people_who_scored():
+def test_the_podium_holds_the_first_places_whatever_their_scores():
     game = make_game(rounds=[(RoundKind.REQUIRED, [make_question()])])
     winner, wrong, silent = join_players(game, 3)
     started(game)
@@ -365,8 +365,9 @@ def test_the_podium_holds_only_people_who_scored():
     services.reveal(competition_id=game.pk, at=at(2))
     services.finish(competition_id=game.pk, at=at(3))
     state = game_state(competition_id=game.pk, at=at(4))
-    assert [row.player_id for row in state.podium] == [winner.pk]
-    assert len(state.scoreboard) == 3  # everyone is still on the scoreboard
+    # 10, 0 (silent), −5 (wrong): three players on a three-step podium (issue 11, item 8)
+    assert [row.player_id for row in state.podium] == [winner.pk, silent.pk, wrong.pk]
+    assert len(state.scoreboard) == 3
 
 
 def test_a_round_is_introduced_before_its_first_question_only():
