@@ -143,7 +143,7 @@ class RoundForm(NoLabelSuffix, forms.Form):
 RoundFormSet = formset_factory(RoundForm, extra=0, min_num=1, max_num=6, absolute_max=6, validate_max=True)
 
 DEFAULT_ROUNDS = [
-    {"kind": RoundKind.REQUIRED, "seconds": 20, "points": 10, "count": 3, "speed_bonus": True},
+    {"kind": RoundKind.REQUIRED, "seconds": 20, "points": 10, "penalty": 0, "count": 3, "speed_bonus": True},
     {"kind": RoundKind.BUZZER, "seconds": 15, "points": 20, "penalty": 10, "count": 2, "speed_bonus": False},
     {"kind": RoundKind.RISK, "seconds": 20, "points": 10, "count": 1, "speed_bonus": False},
 ]
