@@ -7,7 +7,9 @@ deadline timer per game, the host's heartbeat, the coalesced tallies and the lat
 (see docs/competitions.md, "The socket protocol").
 """
 
+import asyncio
 import json
+import logging
 import time
 from dataclasses import MISSING, dataclass, field, fields
 
@@ -17,8 +19,10 @@ from django.utils.translation import gettext as _
 
 from . import rendering, selectors, services
 from .hop import hop
-from .hub import advance_if_overdue, broadcast, group, hub_for
+from .hub import advance_if_overdue, broadcast, hub_for
 from .services import Refused
+
+logger = logging.getLogger(__name__)
 
 
 class PingConsumer(AsyncJsonWebsocketConsumer):
@@ -140,17 +144,30 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         "end": services.finish,
     }
 
+    INBOX = 64  # frames waiting for this socket's consumer; past that a flood is dropped
+
     async def __call__(self, scope, receive, send):
-        """Stamp each incoming frame when it is taken off the socket: an answer's time is when it
-        arrived, not when the consumer got round to it."""
+        """Take frames off the socket as they arrive and stamp them, whatever the consumer is busy
+        with: an answer's time is when it arrived, not when the consumer got round to it."""
+        inbox: asyncio.Queue = asyncio.Queue()
 
-        async def stamped():
-            message = await receive()
-            if message.get("type") == "websocket.receive":
-                message["received_at"] = timezone.now()
-            return message
+        async def pump():
+            while True:
+                message = await receive()
+                kind = message.get("type")
+                if kind == "websocket.receive":
+                    if inbox.qsize() >= self.INBOX:
+                        continue
+                    message["received_at"] = timezone.now()
+                inbox.put_nowait(message)
+                if kind == "websocket.disconnect":
+                    return
 
-        return await super().__call__(scope, stamped, send)
+        pumping = asyncio.create_task(pump())
+        try:
+            return await super().__call__(scope, inbox.get, send)
+        finally:
+            pumping.cancel()
 
     async def connect(self):
         self.seat = None
@@ -166,10 +183,8 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
             return
         self.seat = seat
         self.role = seat.role
-        self.group = group(seat.code, seat.role)
-        await self.channel_layer.group_add(self.group, self.channel_name)
         self.hub = hub_for(seat.code, seat.competition_id)
-        self.hub.add(self)
+        await self.hub.add(self, self.role)
         await self.accept()
         if self.role == rendering.HOST:
             self.hub.host_channels.add(self.channel_name)
@@ -183,8 +198,7 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if not self.seat:
             return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
-        self.hub.discard(self)
+        await self.hub.discard(self, self.role)
         if self.role == rendering.HOST:
             self.hub.host_channels.discard(self.channel_name)
             paused = await hop(services.host_left)(
@@ -370,28 +384,35 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
             self.last_me = html
             await self.send(text_data=rendering.dumps({"type": "me", "html": {"play-me": html}}))
 
-    async def game_frame(self, event):
-        """A broadcast: the shared frame as it was serialised, then (phones) the own corner."""
-        if event["role"] != self.role:
+    async def take_frame(self, frame: rendering.Frame):
+        """A broadcast, handed over by the worker's hub: the shared frame as it was serialised,
+        then (phones) the own corner, from the reveal's table."""
+        if not self.seat:
             return
-        known = self.hub.frames.get(self.role)
-        if known is None or known.version < event["v"]:
-            self.hub.remember(self.role, rendering.Frame.from_event(event))
-        if self.role == rendering.PLAY and self.seat.player_id in event["removed"]:
-            await self.send(text_data=rendering.dumps({"type": "removed", "message": _("你已被主持人移出本场比赛。")}))
-            await self.close(code=4403)
-            return
-        await self.send(text_data=event["text"])
-        if self.role == rendering.PLAY and self.me is not None:
-            self.me.for_question(event["gq"])
-            self.me.players = event["players"]
-            if event["results"]:
-                row = self.hub.results_of_text(event["v"], event["results"]).get(str(self.seat.player_id))
-                if row:
-                    self.me.result = rendering.result_from_table(row)
-                    self.me.score, self.me.rank = self.me.result["score"], self.me.result["rank"]
-            await self.send_me()
+        try:
+            if self.role == rendering.PLAY and self.seat.player_id in frame.removed:
+                await self.send(
+                    text_data=rendering.dumps({"type": "removed", "message": _("你已被主持人移出本场比赛。")})
+                )
+                await self.close(code=4403)
+                return
+            await self.send(text_data=frame.text)
+            if self.role == rendering.PLAY and self.me is not None:
+                self.me.for_question(frame.gq)
+                self.me.players = frame.players
+                if frame.results:
+                    row = self.hub.results_of_text(frame.version, frame.results).get(str(self.seat.player_id))
+                    if row:
+                        self.me.result = rendering.result_from_table(row)
+                        self.me.score, self.me.rank = self.me.result["score"], self.me.result["rank"]
+                await self.send_me()
+        except Exception:  # a socket closing under us: it resyncs when it comes back
+            logger.warning("frame not delivered to a %s socket of game %s", self.role, self.seat.code, exc_info=True)
 
-    async def game_text(self, event):
+    async def take_text(self, text: str):
         """A tally or lobby count: already serialised, sent as it is."""
-        await self.send(text_data=event["text"])
+        if self.seat:
+            try:
+                await self.send(text_data=text)
+            except Exception:
+                logger.warning("tally not delivered to a %s socket", self.role, exc_info=True)

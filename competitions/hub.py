@@ -10,7 +10,11 @@ phones connecting costs a fixed amount per worker, not per phone:
   every worker's watchdog pauses a running game whose host presence expired (a crashed worker or a
   Redis outage cannot leave a game running without its host);
 - "N 人已作答" and arrivals are coalesced per worker: at most one tally read a TALLY_INTERVAL;
-- a phone that (re)connects gets the latest frame of its screen if the worker holds that version.
+- a phone that (re)connects gets the latest frame of its screen if the worker holds that version;
+- fan-out: the worker's hub, not each socket, is the member of the game's channel-layer groups,
+  so a broadcast reaches each worker once (one PUBLISH on Redis, one queue entry in process)
+  and the hub hands the one serialised frame to its local sockets directly: no copy, no
+  per-socket queue or dispatch.
 """
 
 import asyncio
@@ -39,11 +43,8 @@ def group(code: str, role: str) -> str:
 async def broadcast(code: str, competition_id: int, *, roles=rendering.ROLES) -> None:
     """Read, render and serialise each screen once; one group send per screen."""
     frames = await hop(rendering.build_frames)(competition_id=competition_id, at=timezone.now(), roles=roles)
-    hub = HUBS.get(code)
     layer = get_channel_layer()
     for role, frame in frames.items():
-        if hub:
-            hub.remember(role, frame)
         await layer.group_send(group(code, role), frame.event(role))
 
 
@@ -51,6 +52,10 @@ class GameHub:
     def __init__(self, code: str, competition_id: int):
         self.code, self.competition_id = code, competition_id
         self.sockets: set = set()
+        self.by_role: dict[str, set] = {role: set() for role in rendering.ROLES}
+        self.channel: str = ""
+        self.reader: asyncio.Task | None = None
+        self.joined: set[str] = set()
         self.host_channels: set[str] = set()
         self.frames: dict[str, rendering.Frame] = {}
         self.results: tuple[int, dict] = (-1, {})
@@ -62,18 +67,53 @@ class GameHub:
 
     # --- sockets ---
 
-    def add(self, consumer) -> None:
+    async def add(self, consumer, role: str) -> None:
         self.sockets.add(consumer)
+        self.by_role[role].add(consumer)
+        layer = get_channel_layer()
+        if not self.channel:
+            self.channel = await layer.new_channel(prefix="hub.")
+            self.reader = asyncio.create_task(self.read())
+        if role not in self.joined:
+            self.joined.add(role)
+            await layer.group_add(group(self.code, role), self.channel)
         if self.watchdog is None:
             self.watchdog = asyncio.create_task(self.watch())
 
-    def discard(self, consumer) -> None:
+    async def discard(self, consumer, role: str) -> None:
         self.sockets.discard(consumer)
+        self.by_role[role].discard(consumer)
+        layer = get_channel_layer()
+        if not self.by_role[role] and role in self.joined:
+            self.joined.discard(role)
+            await layer.group_discard(group(self.code, role), self.channel)
         if not self.sockets:
-            for task in (self.timer, self.watchdog, self.tally_task, self.arrivals_task):
+            for task in (self.timer, self.watchdog, self.tally_task, self.arrivals_task, self.reader):
                 if task:
                     task.cancel()
-            HUBS.pop(self.code, None)
+            if HUBS.get(self.code) is self:
+                HUBS.pop(self.code, None)
+
+    async def read(self) -> None:
+        """This worker's one subscription to the game: every event is handed to the local sockets."""
+        layer = get_channel_layer()
+        while True:
+            event = await layer.receive(self.channel)
+            try:
+                await self.deliver(event)
+            except Exception:
+                logger.exception("delivering %s of game %s failed", event.get("type"), self.code)
+
+    async def deliver(self, event: dict) -> None:
+        role = event.get("role", "")
+        if event["type"] == "game.frame":
+            frame = rendering.Frame.from_event(event)
+            self.remember(role, frame)
+            for consumer in list(self.by_role.get(role, ())):
+                await consumer.take_frame(frame)
+        elif event["type"] == "game.text":
+            for consumer in list(self.by_role.get(role, ())):
+                await consumer.take_text(event["text"])
 
     # --- frames ---
 
@@ -151,7 +191,7 @@ class GameHub:
         text = rendering.tally_frame(state)
         layer = get_channel_layer()
         for role in (rendering.HOST, rendering.SCREEN):
-            await layer.group_send(group(self.code, role), {"type": "game.text", "text": text})
+            await layer.group_send(group(self.code, role), {"type": "game.text", "role": role, "text": text})
 
     def arrivals_soon(self) -> None:
         if self.arrivals_task is None or self.arrivals_task.done():
@@ -165,7 +205,8 @@ class GameHub:
 
         state = await hop(tally_state)(competition_id=self.competition_id)
         text = rendering.lobby_count_frame(version=state.competition.version, players=state.players)
-        await get_channel_layer().group_send(group(self.code, rendering.PLAY), {"type": "game.text", "text": text})
+        event = {"type": "game.text", "role": rendering.PLAY, "text": text}
+        await get_channel_layer().group_send(group(self.code, rendering.PLAY), event)
 
 
 HUBS: dict[str, GameHub] = {}

@@ -75,9 +75,7 @@ def _settle_risk(game_question: GameQuestion) -> None:
     wagers = dict(game_question.wagers.values_list("player_id", "amount"))
     answered = set(game_question.answers.values_list("player_id", flat=True))
     silent = (
-        game_question.competition.players.filter(removed_at=None)
-        .exclude(pk__in=answered)
-        .values_list("pk", flat=True)
+        game_question.competition.players.filter(removed_at=None).exclude(pk__in=answered).values_list("pk", flat=True)
     )
     Answer.objects.bulk_create(
         Answer(

@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from quizzes.grading import grade
+from quizzes.grading import grade_snapshot, snapshot_of
+from quizzes.models import Question
 
 from .. import scoring
 from ..models import (
@@ -58,20 +60,31 @@ def _share_lock(game_question_id: int) -> None:
 
 
 def _unlocked(player_id: int, game_question_id: int) -> tuple[Player, GameQuestion]:
-    """The player and the question with its competition in one read; no lock on the game row."""
+    """The player and the question with its round and competition: two reads, no lock on the game."""
     _share_lock(game_question_id)
     player = Player.objects.filter(pk=player_id).only("pk", "competition_id", "removed_at", "streak").first()
-    current = (
-        GameQuestion.objects.select_related("round", "question", "competition")
-        .filter(pk=game_question_id, competition_id=player.competition_id if player else None)
-        .first()
-    )
     if player is None or player.removed_at:
         raise Refused(_("你已被主持人移出本场比赛。"), "removed")
+    current = (
+        GameQuestion.objects.select_related("round", "competition")
+        .filter(pk=game_question_id, competition_id=player.competition_id)
+        .first()
+    )
     if current is None or current.competition.current_id != current.pk:
         raise Refused(_("这道题不在作答中。"), "not_open")
     require_running(current.competition)
     return player, current
+
+
+def _question(current: GameQuestion) -> dict:
+    """What grading needs of a question, read once per worker and drill: a drill's questions are
+    fixed when it is created (quizzes.grading.snapshot_of, as an exam attempt keeps them)."""
+    return _snapshot(current.question_id, current.competition.code, current.competition.created_at)
+
+
+@lru_cache(maxsize=512)
+def _snapshot(question_id: int, _code: str, _created_at) -> dict:
+    return snapshot_of(Question.objects.prefetch_related("options").get(pk=question_id))
 
 
 def _in_time(current: GameQuestion, at: datetime) -> bool:
@@ -94,7 +107,8 @@ def submit_answer(*, player_id: int, game_question_id: int, labels: list[str], t
         raise Refused(_("这道题不在作答中。"), "not_open")
     if not _in_time(current, at):
         raise Refused(_("已超过作答时间。"), "too_late")
-    ratio = _graded(current.question, labels, text)
+    question = _question(current)
+    ratio = _graded(question, labels, text)
     wager = None
     if kind == RoundKind.RISK:
         wager = Wager.objects.filter(game_question=current, player=player).values_list("amount", flat=True).first()
@@ -113,21 +127,21 @@ def submit_answer(*, player_id: int, game_question_id: int, labels: list[str], t
     except IntegrityError:
         raise Refused(_("本题你已作答，不能重复提交。"), "duplicate") from None
     everyone = current.phase == Phase.OPEN and _everyone_answered(current)
-    return Ack(game_question_id=current.pk, answered=_shown(current.question, labels, text), close=everyone)
+    return Ack(game_question_id=current.pk, answered=_shown(question, labels, text), close=everyone)
 
 
-def _graded(question, labels: list[str], text: str) -> float:
-    if question.has_options:
-        valid = set(question.options.values_list("label", flat=True))
+def _graded(question: dict, labels: list[str], text: str) -> float:
+    if question["options"]:
+        valid = {option["label"] for option in question["options"]}
         if not labels or not set(labels) <= valid:
             raise Refused(_("请选择有效的选项。"), "invalid")
     elif not text.strip():
         raise Refused(_("请填写答案。"), "invalid")
-    return grade(question, labels=labels, text=text).ratio
+    return grade_snapshot(question, labels=labels, text=text).ratio
 
 
-def _shown(question, labels: list[str], text: str) -> str:
-    return "".join(sorted(set(labels))) if question.has_options else text.strip()[:50]
+def _shown(question: dict, labels: list[str], text: str) -> str:
+    return "".join(sorted(set(labels))) if question["options"] else text.strip()[:50]
 
 
 def _buzzer_answer(player_id: int, game_question_id: int, labels: list[str], text: str, at: datetime) -> Ack:
@@ -143,7 +157,7 @@ def _buzzer_answer(player_id: int, game_question_id: int, labels: list[str], tex
         labels="".join(sorted(set(labels)))[:10],
         text=text[:200],
         received_at=at,
-        ratio=_graded(current.question, labels, text),
+        ratio=_graded(_question(current), labels, text),
     )
     answer.points = scoring.points_for(current, answer, streak=player.streak)
     try:
@@ -153,12 +167,19 @@ def _buzzer_answer(player_id: int, game_question_id: int, labels: list[str], tex
         raise Refused(_("本题你已作答，不能重复提交。"), "duplicate") from None
     close_current(current, at)
     bump(competition)
-    return Ack(game_question_id=current.pk, answered=_shown(current.question, labels, text), changed=True)
+    return Ack(game_question_id=current.pk, answered=_shown(_question(current), labels, text), changed=True)
 
 
 def _everyone_answered(current: GameQuestion) -> bool:
-    active = Player.objects.filter(competition_id=current.competition_id, removed_at=None).count()
-    return active > 0 and current.answers.count() >= active
+    """Both counts in one statement (the answer just inserted included)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM competitions_answer WHERE game_question_id = %s),"
+            " (SELECT COUNT(*) FROM competitions_player WHERE competition_id = %s AND removed_at IS NULL)",
+            [current.pk, current.competition_id],
+        )
+        answered, active = cursor.fetchone()
+    return active > 0 and answered >= active
 
 
 @transaction.atomic
