@@ -52,6 +52,8 @@ WAIT = 120.0
 SERVER_CORE, CLIENT_CORE = "0", 1
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 JSON_OUT = ROOT / "docs" / "benchmarks" / "live.json"
+# BENCH_APP_ROOT: serve another checkout (a worktree of the code before a change) with this client.
+LABEL = os.environ.get("BENCH_LABEL", "")  # e.g. "before": the JSON key and the section's name
 assert PG_ADMIN_URL
 
 SETUP = """
@@ -127,19 +129,24 @@ class Sock:
     async def read(self):
         try:
             async for raw in self.connection:
-                self.frames.append((time.perf_counter(), raw))
+                at = time.perf_counter()
+                if raw.startswith('{"type": '):  # the code before issue 11: ASCII-escaped, spaced JSON
+                    raw = json.dumps(json.loads(raw), ensure_ascii=False, separators=(",", ":"))
+                self.frames.append((at, raw))
                 self.event.set()
         except Exception:  # noqa: BLE001 - a closed socket: the waits time out and count as lost
             self.event.set()
 
-    async def wait(self, *markers: str, start: int = 0, timeout: float = WAIT) -> tuple[float, int] | None:
+    async def wait(
+        self, *markers: str, start: int = 0, timeout: float = WAIT, any_of: tuple = ()
+    ) -> tuple[float, int] | None:
         index = start
         try:
             async with asyncio.timeout(timeout):
                 while True:
                     while index < len(self.frames):
                         at, raw = self.frames[index]
-                        if all(m in raw for m in markers):
+                        if all(m in raw for m in markers) and (not any_of or any(m in raw for m in any_of)):
                             return at, index
                         index += 1
                     self.event.clear()
@@ -190,7 +197,7 @@ def client_cpu() -> float:
 
 async def baseline_round(n: int, size: int, rounds: int = 3) -> list[float]:
     port = free_port()
-    cmd = ["taskset", "-c", SERVER_CORE, sys.executable, "-m", "bench.bare_broadcast", str(port)]
+    cmd = ["taskset", "-c", SERVER_CORE, sys.executable, str(ROOT / "bench" / "bare_broadcast.py"), str(port)]
     with server(cmd, dict(os.environ), port):
         socks, _ = await connect_all([port], [("/", "")] * n)
         control = await connect(port, "/control")
@@ -285,7 +292,7 @@ async def play(ports: list[int], pids: list[int], game: dict, spread: float) -> 
         sent = time.perf_counter()
         await host.connection.send('{"type":"reveal"}')
         results = await asyncio.gather(
-            *(p.wait('"type":"me"', "回答", start=m) for p, m in zip(players, marks, strict=True))
+            *(p.wait(any_of=("回答正确", "回答错误"), start=m) for p, m in zip(players, marks, strict=True))
         )
         reveal += [r[0] - sent for r in results if r]
         out["lost"] += sum(1 for r in results if r is None)
@@ -297,7 +304,10 @@ async def play(ports: list[int], pids: list[int], game: dict, spread: float) -> 
     state_gaps = 0
     for sock in (host, screen):
         seen_v = versions(sock)
-        state_gaps += len(set(range(seen_v[0], seen_v[-1] + 1)) - set(seen_v)) if seen_v else 1
+        if not seen_v:  # frames without versions (the code before issue 11): not measurable
+            state_gaps = None
+            break
+        state_gaps += len(set(range(seen_v[0], seen_v[-1] + 1)) - set(seen_v))
     for sock in (host, screen, *players):
         await sock.connection.close()
     return {
@@ -342,9 +352,20 @@ def profiled(pids: list[int], name: str):
     Path(PROFILE).mkdir(parents=True, exist_ok=True)
     spies = [
         subprocess.Popen(
-            [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--rate", "50",
-             "--format", "raw", "-o", f"{PROFILE}/{name}-{i}.txt"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(Path(sys.executable).parent / "py-spy"),
+                "record",
+                "--pid",
+                str(pid),
+                "--rate",
+                "50",
+                "--format",
+                "raw",
+                "-o",
+                f"{PROFILE}/{name}-{i}.txt",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )  # fmt: skip
         for i, pid in enumerate(pids)
     ]
@@ -400,7 +421,8 @@ def table(rows: list[dict]) -> str:
         f"| {r['n']:,} | {r['path']} | {r['push_p95_ms']:.0f} ms ({r['push_vs_baseline']}×) | "
         f"{r['reveal_p95_ms']:.0f} ms ({r['reveal_vs_baseline']}×) | {r['baseline_p95_ms']:.0f} ms | "
         f"{r['ack']['p50']:.0f} / {r['ack']['p95']:.0f} / {r['ack']['p99']:.0f} ms | {r['connect_s']:.1f} s | "
-        f"{r['lost']} | {r['refused_in_time']} | {r['states_missed']} | {r['cpu_ms_per_answer']:.1f} ms | "
+        f"{r['lost']} | {r['refused_in_time']} | {'—' if r['states_missed'] is None else r['states_missed']} | "
+        f"{r['cpu_ms_per_answer']:.1f} ms | "
         f"{r['rss_start_mb']:.0f} → +{r['rss_growth_mb']:.0f} MiB | {r['client_cpu_s']:.0f} s | "
         f"{' / '.join(f'{x:.1f}' for x in r['load'])} |"
         for r in rows
@@ -436,7 +458,7 @@ def main() -> None:
         f"per room, answers spread over {SPREAD:.0f} s; baseline = bare `websockets` broadcast of the same frame "
         "size to the same N, measured before and after the product in the same run.\n\n" + table(rows)
     )
-    write_section("Live drill at scale" + (" (quick)" if QUICK else ""), body)
+    write_section("Live drill at scale" + (" (quick)" if QUICK else "") + (f" ({LABEL})" if LABEL else ""), body)
     print(body)
     print(f"(took {time.monotonic() - started:.0f} s)")
 

@@ -184,8 +184,8 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         self.seat = seat
         self.role = seat.role
         self.hub = hub_for(seat.code, seat.competition_id)
-        await self.hub.add(self, self.role)
         await self.accept()
+        await self.hub.add(self, self.role)
         if self.role == rendering.HOST:
             self.hub.host_channels.add(self.channel_name)
             await hop(services.host_seen)(
@@ -367,11 +367,14 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
             version = await hop(selectors.version_of)(competition_id=competition_id)
         frame = self.hub.frame_at(self.role, version)
         if frame is None:
-            frames = await hop(rendering.build_frames)(
-                competition_id=competition_id, at=timezone.now(), roles=(self.role,)
-            )
-            frame = frames[self.role]
-            self.hub.remember(self.role, frame)
+            async with self.hub.building[self.role]:  # a room reconnecting at once builds it once
+                frame = self.hub.frame_at(self.role, version)
+                if frame is None:
+                    frames = await hop(rendering.build_frames)(
+                        competition_id=competition_id, at=timezone.now(), roles=(self.role,)
+                    )
+                    frame = frames[self.role]
+                    self.hub.remember(self.role, frame)
         await self.send(text_data=frame.text)
         if self.role == rendering.PLAY and self.me is not None:
             self.last_me = ""

@@ -53,6 +53,7 @@ class GameHub:
         self.code, self.competition_id = code, competition_id
         self.sockets: set = set()
         self.by_role: dict[str, set] = {role: set() for role in rendering.ROLES}
+        self.building: dict[str, asyncio.Lock] = {role: asyncio.Lock() for role in rendering.ROLES}
         self.channel: str = ""
         self.reader: asyncio.Task | None = None
         self.joined: set[str] = set()
@@ -124,8 +125,9 @@ class GameHub:
         self.schedule(frame.deadline)
 
     def frame_at(self, role: str, version: int) -> rendering.Frame | None:
+        """The latest frame of this screen if it is of this version (or newer: the game moved on)."""
         frame = self.frames.get(role)
-        return frame if frame is not None and frame.version == version else None
+        return frame if frame is not None and frame.version >= version else None
 
     def results_of_text(self, version: int, text: str) -> dict:
         """The reveal's table of results, parsed once per worker and version."""
