@@ -190,6 +190,16 @@ class GameHub:
         from .selectors.state import tally_state
 
         state = await hop(tally_state)(competition_id=self.competition_id)
+        if state.everyone_answered:
+            # Two last answers committing together (on two workers) each counted the other as
+            # missing; these counts are committed ones, so the question closes here.
+            try:
+                await hop(services.close_question)(competition_id=self.competition_id, at=timezone.now())
+            except services.Refused:
+                pass  # closed meanwhile
+            else:
+                await broadcast(self.code, self.competition_id)
+                return
         text = rendering.tally_frame(state)
         layer = get_channel_layer()
         for role in (rendering.HOST, rendering.SCREEN):

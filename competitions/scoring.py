@@ -12,7 +12,8 @@ A player's score is the sum over revealed questions plus false starts (counted a
 from collections import defaultdict
 from datetime import datetime
 
-from django.db.models import F, Sum
+from django.db.models import F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from leaderboard.models import ActivityKind
 from leaderboard.services import record_result
@@ -99,6 +100,20 @@ def _settle_buzzer(game_question: GameQuestion) -> None:
             ratio=0,
             points=-game_question.round.penalty,
         )
+
+
+def add_question_points(game_question: GameQuestion) -> None:
+    """At reveal: each player's score plus their points on this question, in one statement.
+    (False starts were counted when they happened; finish recomputes every score from the rows.)"""
+    points = (
+        Answer.objects.filter(game_question=game_question, player=OuterRef("pk"))
+        .values("player")
+        .annotate(total=Sum("points"))
+        .values("total")
+    )
+    Player.objects.filter(competition_id=game_question.competition_id, answers__game_question=game_question).update(
+        score=F("score") + Coalesce(Subquery(points), Value(0))
+    )
 
 
 def recompute_scores(competition: Competition) -> None:

@@ -98,31 +98,49 @@ class GameState:
         return self.current.deadline if self.current else None
 
 
-def ranked(players: list[Player]) -> list[Row]:
+@dataclass(frozen=True)
+class Entrant:
+    """A player as the screens need them: read as plain values (a room of 2,000 is read on every
+    broadcast, so no model instances of players, users and teams)."""
+
+    pk: int
+    score: int
+    joined_at: datetime
+    removed: bool
+    name: str
+    team_id: int | None
+    team: str
+
+
+def entrants(competition_id: int) -> list[Entrant]:
+    rows = Player.objects.filter(competition_id=competition_id).values_list(
+        "pk", "score", "joined_at", "removed_at", "team_id", "team__name",
+        "user__full_name", "user__first_name", "user__last_name", "user__username",
+    )  # fmt: skip
+    return [
+        # the name as User.display_name has it
+        Entrant(pk, score, joined, removed is not None, full or f"{first} {last}".strip() or user, team_id, team or "")
+        for pk, score, joined, removed, team_id, team, full, first, last, user in rows
+    ]
+
+
+def ranked(players: list[Entrant]) -> list[Row]:
     """Standard competition ranking: equal scores share a rank (1, 2, 2, 4)."""
     rows, previous, rank = [], None, 0
     for index, player in enumerate(sorted(players, key=lambda p: (-p.score, p.joined_at, p.pk)), start=1):
         if player.score != previous:
             rank, previous = index, player.score
-        rows.append(
-            Row(
-                rank=rank,
-                name=player.user.display_name,
-                score=player.score,
-                team=player.team.name if player.team_id else "",
-                player_id=player.pk,
-            )
-        )
+        rows.append(Row(rank=rank, name=player.name, score=player.score, team=player.team, player_id=player.pk))
     return rows
 
 
-def team_rows(competition: Competition, players: list[Player]) -> list[Row]:
+def team_rows(competition: Competition, players: list[Entrant]) -> list[Row]:
     if not competition.is_team:
         return []
     totals: dict[str, list[int]] = {team.name: [] for team in competition.teams.all()}
     for player in players:
         if player.team_id:
-            totals.setdefault(player.team.name, []).append(player.score)
+            totals.setdefault(player.team, []).append(player.score)
     average = competition.team_scoring == TeamScoring.AVERAGE
     scored = [
         (name, round(sum(scores) / len(scores)) if average and scores else sum(scores))
@@ -139,10 +157,10 @@ def team_rows(competition: Competition, players: list[Player]) -> list[Row]:
 
 def game_state(*, competition_id: int, at: datetime) -> GameState:
     competition = Competition.objects.select_related("host").get(pk=competition_id)
-    players = list(competition.players.select_related("user", "team"))
-    active = [player for player in players if player.removed_at is None]
+    players = entrants(competition.pk)
+    active = [player for player in players if not player.removed]
     state = GameState(competition=competition, at=at, players=len(active))
-    state.removed_ids = [player.pk for player in players if player.removed_at]
+    state.removed_ids = [player.pk for player in players if player.removed]
     state.scoreboard = ranked(active)
     state.roster = sorted(state.scoreboard, key=lambda row: row.name)
     state.teams = team_rows(competition, active)
@@ -225,6 +243,17 @@ class TallyState:
     @property
     def kind(self) -> str:
         return self.current.round.kind if self.current else ""
+
+    @property
+    def everyone_answered(self) -> bool:
+        """A 必答 or 风险题 question still open that every active player has answered."""
+        return (
+            self.competition.status == Status.RUNNING
+            and self.phase == Phase.OPEN
+            and self.kind != RoundKind.BUZZER
+            and self.players > 0
+            and self.answered >= self.players
+        )
 
 
 def tally_state(*, competition_id: int) -> TallyState:

@@ -100,7 +100,7 @@ def reveal_current(competition: Competition, current: GameQuestion) -> None:
     current.phase = Phase.REVEALED
     current.save(update_fields=["phase"])
     scoring.settle(current)
-    scoring.recompute_scores(competition)
+    scoring.add_question_points(current)
 
 
 @transaction.atomic

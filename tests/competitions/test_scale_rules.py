@@ -158,3 +158,25 @@ async def test_a_host_whose_worker_died_expires_and_another_workers_watchdog_pau
     assert (await sync_to_async(Competition.objects.get)(pk=game.pk)).status == Status.PAUSED
     await asyncio.sleep(0)
     await close_all(*phones)
+
+
+async def test_the_last_answers_on_two_workers_still_close_the_question(monkeypatch):
+    """On PostgreSQL two last answers committing together each count the other as missing; the
+    worker's coalesced tally, which reads committed counts, closes the question then."""
+    from competitions.services import play
+
+    monkeypatch.setattr(play, "_everyone_answered", lambda current: False)  # both saw N - 1
+    game, _players, console, phones = await room(2)
+    await console.send_json_to({"type": "start"})
+    await console.send_json_to({"type": "open"})
+    gq = None
+    for phone in phones:
+        frame = await receive_until(phone, lambda m: m["type"] == "state" and "answer-A" in str(m.get("html")))
+        gq = gq or await sync_to_async(lambda: Competition.objects.get(pk=game.pk).current_id)()
+        assert frame
+    for phone in phones:
+        await phone.send_json_to({"type": "answer", "gq": gq, "labels": ["A"]})
+        await receive_until(phone, lambda m: m["type"] == "ack")
+    closed = await receive_until(console, lambda m: m["type"] == "state" and "揭晓答案" in str(m.get("html")), 5)
+    assert closed
+    await close_all(console, *phones)
