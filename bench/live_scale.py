@@ -41,8 +41,16 @@ from bench.live_drill import PG_ADMIN_URL, cpu_seconds, postgres_database, rss_k
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 SIZES = (100, 500) if QUICK else (100, 500, 1000, 2000)
-if os.environ.get("BENCH_SIZES"):
-    SIZES = tuple(int(n) for n in os.environ["BENCH_SIZES"].split(","))
+if os.environ.get("BENCH_SIZES"):  # "0": the scale-out path only
+    SIZES = tuple(int(n) for n in os.environ["BENCH_SIZES"].split(",") if int(n))
+VERBOSE = os.environ.get("BENCH_VERBOSE") == "1"
+
+
+def step(text: str) -> None:
+    if VERBOSE:
+        print(f"      {time.strftime('%H:%M:%S')} {text}", flush=True)
+
+
 PROFILE = os.environ.get("BENCH_PROFILE", "")  # a folder: py-spy records each server into it
 SCALE_OUT = () if QUICK else tuple(int(n) for n in os.environ.get("BENCH_SCALE_OUT", "2000,5000").split(",") if n)
 QUESTIONS = 2
@@ -256,7 +264,9 @@ async def play(ports: list[int], pids: list[int], game: dict, spread: float) -> 
     screen = await connect(ports[0], f"/ws/competitions/{code}/screen/", game["host"])
     await host.wait("开始比赛")
     paths = [(f"/ws/competitions/{code}/play/", key) for key in game["players"]]
+    step("host and screen connected")
     players, connect_s = await connect_all(ports, paths)
+    step(f"{len(players)} players connected")
     await asyncio.sleep(1.0)
     rss_start = sum(rss_kib(pid) for pid in pids)
     out = {"lost": 0, "refused": 0, "acks": []}
@@ -276,13 +286,17 @@ async def play(ports: list[int], pids: list[int], game: dict, spread: float) -> 
             asyncio.create_task(answer(p, m, marker, gq, rng.uniform(0, spread), out))
             for p, m in zip(players, marks, strict=True)
         ]
+        step(f"question {number} opened")
         seen = await asyncio.gather(*(p.wait(marker, start=m) for p, m in zip(players, marks, strict=True)))
+        step("question on every phone")
         push += [s[0] - sent for s in seen if s]
         out["lost"] += sum(1 for s in seen if s is None)
         if seen and seen[0]:
             frame_sizes.append(len(players[0].frames[seen[0][1]][1].encode()))
         await asyncio.gather(*tasks)
+        step(f"answers done: {len(out['acks'])} acks, {out['refused']} refused, {out['lost']} lost")
         closed = await host.wait("揭晓答案", start=hmark)
+        step(f"closed on the console: {closed is not None}")
         cpu_answer.append((sum(cpu_seconds(pid) for pid in pids) - cpu0) / len(players))
         if closed is None:
             out["lost"] += 1
@@ -295,6 +309,7 @@ async def play(ports: list[int], pids: list[int], game: dict, spread: float) -> 
             *(p.wait(any_of=("回答正确", "回答错误"), start=m) for p, m in zip(players, marks, strict=True))
         )
         reveal += [r[0] - sent for r in results if r]
+        step(f"revealed: {sum(1 for r in results if r)} phones")
         out["lost"] += sum(1 for r in results if r is None)
         hmark = len(host.frames)
         await host.connection.send('{"type":"next"}' if number < len(game["gqs"]) else '{"type":"end"}')
@@ -445,7 +460,7 @@ def main() -> None:
                 rows.append(run_one(env, n, "scale-out", 2))
     JSON_OUT.parent.mkdir(exist_ok=True)
     previous = json.loads(JSON_OUT.read_text()) if JSON_OUT.exists() else {}
-    previous["quick" if QUICK else "full"] = {
+    previous[("quick" if QUICK else "full") + (f"-{LABEL}" if LABEL else "")] = {
         "machine": machine(),
         "load_at_start": load,
         "spread_s": SPREAD,
