@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/lianbing
 WORKERS ?= 1
 
-.PHONY: run serve test test-postgres lint bench bench-quick demo migrate clean
+.PHONY: run serve test test-postgres test-deploy mutate lint bench bench-quick demo migrate clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -23,7 +23,7 @@ run: export LIANBING_DEMO ?= 1
 run: $(STAMP) migrate demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "练兵 is serving on http://$(HOST):$(PORT)/  (demo accounts are listed on the login page)"
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --ws websockets-sansio --ws-max-size 65536 --lifespan off
+	WEB_CONCURRENCY=$(WORKERS) $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --ws-max-size 65536 --lifespan off
 
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0
@@ -46,6 +46,15 @@ test-postgres: $(STAMP)
 		echo "PostgreSQL is not running on 127.0.0.1:5432: the PostgreSQL pass is skipped"; \
 	fi
 
+# deploy/nginx/ in front of two uvicorn workers on PostgreSQL and Redis: /healthz and a live drill through it.
+test-deploy: $(STAMP)
+	LIANBING_REQUIRE_SERVICES=1 $(BIN)/python -m pytest tests/ops -q
+
+# Mutation testing (mutmut 3) of the rules players and managers argue about; ~30 minutes on two cores,
+# so not part of `make test` or CI. Results: `mutmut results`, `mutmut show <name>`; docs/testing.md.
+mutate: $(STAMP)
+	$(BIN)/mutmut run; $(BIN)/mutmut results --all true | $(BIN)/python -m tests.mutation_summary
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -59,4 +68,4 @@ bench-quick: $(STAMP)
 	BENCH_QUICK=1 $(BIN)/python -m bench live_scale
 
 clean:
-	rm -rf $(VENV) staticfiles var/test.sqlite3*
+	rm -rf $(VENV) staticfiles var/test.sqlite3* mutants

@@ -56,6 +56,9 @@ class User(AbstractUser):
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("所在班组")
     )
+    # 匿名 on center-wide boards: colleagues see 匿名, the person's supervisor and manager the name
+    # (accounts.permissions.can_see_name).
+    anonymous_on_boards = models.BooleanField(_("在排行榜上匿名"), default=False)
 
     class Meta:
         verbose_name = _("人员")

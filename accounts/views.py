@@ -16,9 +16,12 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        # A locked username or address is refused before the password is checked at all.
-        if throttle.is_locked(username=self._username(), address=throttle.client_address(request)):
+        # A locked username, or an address in its pause, is refused before the password is checked at all.
+        if throttle.is_locked(username=self._username()):
             return self._locked()
+        if throttle.is_paused(address=throttle.client_address(request)):
+            message = _("登录尝试过于频繁，请稍候几秒再试。")
+            return self._refused(message)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
@@ -36,8 +39,10 @@ class LoginView(auth_views.LoginView):
         return self.request.POST.get("username", "")[:150]
 
     def _locked(self):
+        return self._refused(_("登录失败次数过多，请 %(minutes)s 分钟后再试。") % {"minutes": throttle.LOCK_MINUTES})
+
+    def _refused(self, message: str):
         form = self.get_form_class()(request=self.request, initial={"username": self._username()})
-        message = _("登录失败次数过多，请 %(minutes)s 分钟后再试。") % {"minutes": throttle.LOCK_MINUTES}
         return self.render_to_response(self.get_context_data(form=form, locked_message=message), status=429)
 
     def get_context_data(self, **kwargs):

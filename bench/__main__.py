@@ -3,7 +3,15 @@
 import importlib
 import sys
 
-BENCHMARKS = ["bench.server_choice", "bench.live_scale"]  # bench.live_drill: superseded, still runnable
+BENCHMARKS = [
+    "bench.server_choice",
+    "bench.live_scale",  # bench.live_drill: superseded by live_scale (issue 11), still runnable
+    "bench.leaderboard_scale",
+    "bench.reports_matrix",
+    "bench.daily_practice",
+    "bench.pages",
+    "bench.markdown_worst",
+]
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or BENCHMARKS

@@ -21,9 +21,11 @@ import asyncio
 import json
 import logging
 import random
+import uuid
 from datetime import datetime
 
 from channels.layers import get_channel_layer
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -31,7 +33,18 @@ from . import rendering, services
 from .hop import hop
 
 TALLY_INTERVAL = 0.5
+HEAL_INTERVAL = 5.0  # how soon a worker notices that Redis lost its data (memberships, frames)
+LAYER_EPOCH_KEY = "live:layer-epoch"
 logger = logging.getLogger(__name__)
+
+
+async def layer_epoch() -> str:
+    """A token kept in the cache for as long as the cache keeps its data (set once, never expires)."""
+    token = await cache.aget(LAYER_EPOCH_KEY)
+    if token is None:
+        await cache.aadd(LAYER_EPOCH_KEY, uuid.uuid4().hex, None)
+        token = await cache.aget(LAYER_EPOCH_KEY)
+    return token
 
 
 def group(code: str, role: str) -> str:
@@ -65,6 +78,7 @@ class GameHub:
         self.watchdog: asyncio.Task | None = None
         self.tally_task: asyncio.Task | None = None
         self.arrivals_task: asyncio.Task | None = None
+        self.heal_task: asyncio.Task | None = None
 
     # --- sockets ---
 
@@ -80,6 +94,8 @@ class GameHub:
             await layer.group_add(group(self.code, role), self.channel)
         if self.watchdog is None:
             self.watchdog = asyncio.create_task(self.watch())
+        if self.heal_task is None:
+            self.heal_task = asyncio.create_task(self.heal())
 
     async def discard(self, consumer, role: str) -> None:
         self.sockets.discard(consumer)
@@ -89,7 +105,7 @@ class GameHub:
             self.joined.discard(role)
             await layer.group_discard(group(self.code, role), self.channel)
         if not self.sockets:
-            for task in (self.timer, self.watchdog, self.tally_task, self.arrivals_task, self.reader):
+            for task in (self.timer, self.watchdog, self.tally_task, self.arrivals_task, self.reader, self.heal_task):
                 if task:
                     task.cancel()
             if HUBS.get(self.code) is self:
@@ -159,6 +175,36 @@ class GameHub:
         await asyncio.sleep(delay)
         self.timer = None
         await advance_if_overdue(self.code, self.competition_id)
+
+    # --- a Redis that restarted empty ---
+
+    async def heal(self) -> None:
+        """Redis restarted: what was published meanwhile is lost (and a list-based layer lost its
+        memberships). A marker in the cache (the same Redis) tells the worker within HEAL_INTERVAL:
+        it joins its groups again and sends each of its sockets the snapshot."""
+        try:
+            marker = await layer_epoch()
+        except Exception:
+            marker = ""
+        while True:
+            await asyncio.sleep(HEAL_INTERVAL * (0.5 + random.random()))
+            try:
+                now = await layer_epoch()
+                if now == marker:
+                    continue
+                marker = now
+                layer = get_channel_layer()
+                for role in list(self.joined):
+                    await layer.group_add(group(self.code, role), self.channel)
+                for consumer in list(self.sockets):
+                    await consumer.send_snapshot()
+            except Exception:  # the layer or the cache is still away: the phones reconnect later
+                logger.warning("game %s: the channel layer is away, closing this worker's sockets", self.code)
+                for consumer in list(self.sockets):
+                    try:
+                        await consumer.close(code=1011)
+                    except Exception:
+                        logger.debug("closing a socket failed", exc_info=True)
 
     # --- the host's presence ---
 

@@ -135,11 +135,18 @@ def recompute_scores(competition: Competition) -> None:
     Player.objects.bulk_update(players, ["score"])
 
 
+def _seconds_to_answer(game_question, answer) -> float | None:
+    """From opening the question to the answer, by the server's clock: it rates the memory card."""
+    if game_question.opened_at is None:
+        return None
+    return max(0.0, (answer.received_at - game_question.opened_at).total_seconds())
+
+
 def record_results(competition: Competition, *, at: datetime) -> None:
-    """One ledger row per player and business area; every given answer to the 错题本's bookkeeping.
+    """One ledger row per player and business area; every given answer reviews the player's memory card.
 
     Through quizzes.services.record_outcome, like every other activity: a wrong (or partly right)
-    answer goes into the book, a right one counts toward taking the question out again.
+    answer lands in the same card (and the 错题本) as a wrong answer in practice would.
     """
     played = list(competition.questions.filter(phase=Phase.REVEALED).select_related("round", "question__area"))
     everyone_answers = [gq for gq in played if gq.round.kind != RoundKind.BUZZER]
@@ -170,6 +177,7 @@ def record_results(competition: Competition, *, at: datetime) -> None:
                     ratio=answer.ratio,
                     source=ActivityKind.COMPETITION,
                     at=at,
+                    seconds=_seconds_to_answer(by_id[gq_id], answer),
                 )
         areas = {gq.question.area_id: gq.question.area for gq in played}
         # An area where the player only false-started still gets its (negative) row.

@@ -233,7 +233,12 @@ def results(request, pk: int):
     if not full and player is None:
         raise Http404
     state = selectors.game_state(competition_id=competition.pk, at=timezone.now())
-    context = {"competition": competition, "state": state, "finished": competition.status == Status.FINISHED}
+    context = {
+        "competition": competition,
+        "state": state,
+        "finished": competition.status == Status.FINISHED,
+        "hard_point_percent": round(100 * selectors.HARD_POINT_BELOW),
+    }
     if full:
         report = selectors.question_report(competition)
         context.update(report=report, hard_points=[item for item in report if item.is_hard], full=True)

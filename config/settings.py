@@ -4,6 +4,7 @@ The defaults are the embedded mode (SQLite file under var/, in-memory channel la
 local-memory cache); DATABASE_URL and REDIS_URL switch to the scale-out path.
 """
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -48,7 +49,6 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 DEMO_MODE = env_bool("LIANBING_DEMO", False)
 
 INSTALLED_APPS = [
-    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,13 +65,19 @@ INSTALLED_APPS = [
     "competitions",
     "leaderboard",
     "reports",
+    "ops",
 ]
+# daphne only gives `manage.py runserver` its ASGI mode in development (a dev dependency); production runs
+# uvicorn (docs/deployment.md) and does not have it installed.
+if importlib.util.find_spec("daphne") is not None:
+    INSTALLED_APPS.insert(0, "daphne")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionIdleTimeout",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "config.navigation.navigation",
             ],
         },
     },
@@ -121,6 +127,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too, so that a live server in another thread sees committed rows.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # Under ASGI each request runs in a thread of its own, so CONN_MAX_AGE keeps nothing; this
+    # backend hands "closed" connections to a per-file pool instead (config/sqlite_pool/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite_pool"
+    DATABASES["default"]["OPTIONS"]["pool_size"] = int(os.environ.get("DB_POOL_MAX_SIZE", "20"))
 elif (
     DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     and env_bool("DB_POOL", True)
@@ -134,6 +144,15 @@ elif (
         "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "20")),
         "timeout": 10,
     }
+
+# Fail fast when PostgreSQL does not answer (issue 12, hole 6): without a connect timeout libpq waits for
+# a silent host forever, and a request waited the pool's 10 s; /healthz then tells the proxy. SQLite has no
+# connection to make: its 20 s is the busy timeout for queued writers, which a live drill needs.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
+    if "pool" in DATABASES["default"]["OPTIONS"]:
+        DATABASES["default"]["OPTIONS"]["pool"]["timeout"] = int(os.environ.get("DB_POOL_TIMEOUT", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -162,6 +181,33 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "competitions.layers.SharedMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Sessions and the logged-in user from the cache --------------------------------------
+# A request used to read its session and its user from the database. Both now come from the cache
+# (sessions write through to the database, so a restart or a cache flush logs nobody out), but
+# only where every process sees the same cache: Redis (REDIS_URL), or a single process (the
+# embedded default). With several workers and no Redis, a worker's local-memory cache would keep
+# serving a session that another worker logged out, or a user another worker deactivated: there
+# the plain database paths stay. Several workers: WEB_CONCURRENCY > 1 (uvicorn's --workers
+# default, set by `make run WORKERS=n`), or, when it is unset, a process started by a supervisor
+# (uvicorn --workers, --reload) rather than from a shell.
+if os.environ.get("WEB_CONCURRENCY"):
+    SEVERAL_WORKERS = int(os.environ["WEB_CONCURRENCY"]) > 1
+else:
+    import multiprocessing
+
+    SEVERAL_WORKERS = multiprocessing.parent_process() is not None
+SHARED_CACHE = bool(REDIS_URL) or not SEVERAL_WORKERS
+if SHARED_CACHE:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+AUTH_USER_CACHE_SECONDS = 300 if SHARED_CACHE else 0
+AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
+
+# --- Requests in threads ----------------------------------------------------------------
+# Each HTTP request runs its (sync) middleware and view in a thread; at most this many at once per
+# process, the others wait in the event loop (config/handlers.py; 0 = no limit). Sockets are not
+# affected. A slow view (an Excel export) holds one of them while it runs.
+REQUEST_THREADS = int(os.environ.get("REQUEST_THREADS", "4"))
+
 # --- Auth -----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -189,7 +235,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names, compressed copies, far-future cache headers (config/storage.py).
+    "staticfiles": {"BACKEND": "config.storage.StaticStorage"},
 }
 # Serve straight from the apps' static folders as well, so a fresh checkout works without
 # collectstatic; the finders are scanned once at start-up, not per request.
@@ -215,7 +262,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Shared counter PCs (docs/security.md): logged out after 30 idle minutes, at browser close, and after
+# a working day at the latest; a live drill's open socket is not cut, only the next page load asks again.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -230,6 +281,7 @@ DEMO_LOADERS = [
     "simulations.demo.load",
     "competitions.demo.load",
     "leaderboard.demo.load",
+    "reports.demo.load",
 ]
 # The apps whose models content admins (role admin) may edit in the Django admin.
 # Mastery (leaderboard/mastery.py): 0-100 per person and business area, recent results weighing more.
@@ -237,12 +289,19 @@ MASTERY_HALF_LIFE_DAYS = float(os.environ.get("MASTERY_HALF_LIFE_DAYS", 30))
 MASTERY_MIN_RESULTS = int(os.environ.get("MASTERY_MIN_RESULTS", 3))  # fewer results: 证据不足
 MASTERY_WEAK_BELOW = int(os.environ.get("MASTERY_WEAK_BELOW", 60))
 MASTERY_GOOD_FROM = int(os.environ.get("MASTERY_GOOD_FROM", 85))
+# How often an open 比学赶超 board asks for news (a not-modified answer costs two index lookups).
+LEADERBOARD_POLL_SECONDS = int(os.environ.get("LEADERBOARD_POLL_SECONDS", 15))
 CONTENT_APP_LABELS = frozenset({"training", "quizzes", "simulations"})
 DEMO_PASSWORD = os.environ.get("LIANBING_DEMO_PASSWORD", "lianbing2026")
 
+# LOG_FORMAT=json: one JSON object a line (config/logs.py), for a log shipper; plain text otherwise.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"}
+        | ({"formatter": "json"} if os.environ.get("LOG_FORMAT", "").lower() == "json" else {})
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

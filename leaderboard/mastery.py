@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Count, F, FloatField, Max, QuerySet, Sum
+from django.db.models import Case, Count, F, FloatField, IntegerField, Max, QuerySet, Sum, Value, When
 
 from .models import LedgerEntry, MasteryTally
 
@@ -28,6 +28,9 @@ WEAK_BELOW: int = settings.MASTERY_WEAK_BELOW
 GOOD_FROM: int = settings.MASTERY_GOOD_FROM
 
 COLUMNS = ["person_id", "area_id", "mastery", "results", "last_at"]
+# Rows that are not evidence of the person's own competence (帮 points are earned by a mentee's
+# progress): they rank, but mastery leaves them out.
+NOT_EVIDENCE = ("mentor",)
 
 
 def recency_weight(at: datetime) -> float:
@@ -71,7 +74,7 @@ def _ids(people) -> QuerySet | list[int]:
 
 
 def _window_sums(person_ids, *, after: datetime | None, until: datetime | None) -> pd.DataFrame:
-    rows = LedgerEntry.objects.filter(person_id__in=person_ids)
+    rows = LedgerEntry.objects.filter(person_id__in=person_ids).exclude(activity_kind__in=NOT_EVIDENCE)
     if after is not None:
         rows = rows.filter(occurred_at__gte=after)
     if until is not None:
@@ -130,13 +133,65 @@ def mastery_frame(
 
 
 def _later_sums(ids, as_of: datetime) -> pd.DataFrame:
-    rows = LedgerEntry.objects.filter(person_id__in=ids, occurred_at__gt=as_of)
+    rows = LedgerEntry.objects.filter(person_id__in=ids, occurred_at__gt=as_of).exclude(activity_kind__in=NOT_EVIDENCE)
     grouped = rows.values("person_id", "area_id").annotate(
         weighted=Sum(F("score_ratio") * F("recency_weight"), output_field=FloatField()),
         weight=Sum("recency_weight"),
         n=Count("id"),
     )
     return pd.DataFrame.from_records(list(grouped), columns=["person_id", "area_id", "weighted", "weight", "n"])
+
+
+def mastery_series(*, people: Iterable | QuerySet, ends: list[datetime]) -> pd.DataFrame:
+    """Mastery as of each of `ends` (ascending): person_id, area_id, as_of, mastery, results.
+
+    One grouped query: each row falls into the first end at or after it, and running sums over the
+    ends give mastery as of each (a trend over the last weeks for a chart). Areas a person had no
+    result in by an end are absent at that end.
+    """
+    columns = ["person_id", "area_id", "as_of", "mastery", "results"]
+    if not ends:
+        return pd.DataFrame(columns=columns)
+    bucket = Case(
+        *[When(occurred_at__lte=end, then=Value(i)) for i, end in enumerate(ends)],
+        output_field=IntegerField(),
+    )
+    grouped = (
+        LedgerEntry.objects.filter(person_id__in=_ids(people), occurred_at__lte=ends[-1])
+        .exclude(activity_kind__in=NOT_EVIDENCE)
+        .annotate(bucket=bucket)
+        .values("person_id", "area_id", "bucket")
+        .annotate(
+            weighted=Sum(F("score_ratio") * F("recency_weight"), output_field=FloatField()),
+            weight=Sum("recency_weight"),
+            n=Count("id"),
+        )
+    )
+    sums = pd.DataFrame.from_records(
+        list(grouped), columns=["person_id", "area_id", "bucket", "weighted", "weight", "n"]
+    )
+    if sums.empty:
+        return pd.DataFrame(columns=columns)
+    # Every (person, area) gets every bucket, so the running sums carry over weeks without results.
+    keys = sums[["person_id", "area_id"]].drop_duplicates()
+    grid = keys.merge(pd.DataFrame({"bucket": range(len(ends))}), how="cross")
+    sums = grid.merge(sums, on=["person_id", "area_id", "bucket"], how="left").fillna(
+        {"weighted": 0.0, "weight": 0.0, "n": 0}
+    )
+    sums = sums.sort_values(["person_id", "area_id", "bucket"])
+    running = sums.groupby(["person_id", "area_id"])[["weighted", "weight", "n"]].cumsum()
+    sums[["weighted", "weight", "n"]] = running
+    sums = sums[sums["n"] > 0]
+    return pd.DataFrame(
+        {
+            "person_id": sums["person_id"].astype("int64"),
+            "area_id": sums["area_id"].astype("int64"),
+            "as_of": [ends[int(b)] for b in sums["bucket"]],
+            "mastery": (sums["weighted"] / sums["weight"] * 100).clip(0, 100).round(1).astype("float64"),
+            "results": sums["n"].astype("int64"),
+        },
+        columns=columns,
+    ).reset_index(drop=True)
 
 
 def mastery_by_area(*, person, as_of: datetime | None = None, since: datetime | None = None) -> dict[int, Mastery]:
@@ -176,6 +231,8 @@ def weakest_area_ids(*, person, area_ids: Iterable[int], limit: int = 3, as_of: 
 
 def add_to_tally(entry: LedgerEntry) -> None:
     """Add one new ledger row to its person's running sums (called inside record_result's transaction)."""
+    if entry.activity_kind in NOT_EVIDENCE:
+        return
     key = {"person_id": entry.person_id, "area_id": entry.area_id}
     increments = {
         "weighted_sum": F("weighted_sum") + entry.score_ratio * entry.recency_weight,
@@ -191,7 +248,9 @@ def add_to_tally(entry: LedgerEntry) -> None:
 
 def rebuild_tallies(*, person_ids: Iterable[int] | None = None) -> int:
     """Recompute weights and tallies from the ledger (after a change of half-life, or a repair)."""
-    rows = LedgerEntry.objects.all() if person_ids is None else LedgerEntry.objects.filter(person_id__in=person_ids)
+    rows = LedgerEntry.objects.exclude(activity_kind__in=NOT_EVIDENCE)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=person_ids)
     for entry in rows.only("pk", "occurred_at").iterator(chunk_size=2000):
         LedgerEntry.objects.filter(pk=entry.pk).update(recency_weight=recency_weight(entry.occurred_at))
     tallies = MasteryTally.objects.all()
@@ -229,6 +288,7 @@ __all__ = [
     "mastery_by_area",
     "mastery_frame",
     "mastery_of",
+    "mastery_series",
     "recency_weight",
     "weakest_area_ids",
 ]

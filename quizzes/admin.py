@@ -9,7 +9,7 @@ from training.forms import lines_formfield
 from .models import (
     Attempt,
     LessonQuestion,
-    MistakeEntry,
+    MemoryCard,
     Option,
     PaperRule,
     Question,
@@ -122,14 +122,28 @@ class QuestionImportAdmin(admin.ModelAdmin):
     exclude = ["rows"]
 
 
-@admin.register(MistakeEntry)
-class MistakeEntryAdmin(admin.ModelAdmin):
-    list_display = ["person", "question", "source", "wrong_count", "correct_streak", "due_on", "mastered_at"]
-    list_filter = ["source"]
-    # Entries come from answers (record_mistake); the person is shown, never picked (see above).
+@admin.register(MemoryCard)
+class MemoryCardAdmin(admin.ModelAdmin):
+    list_display = ["person", "question", "state", "stability", "difficulty", "due", "wrong_count"]
+    list_filter = ["state", "source"]
+    # Cards come from answers (record_outcome) and FSRS sets their numbers: shown, never typed in.
     raw_id_fields = ["question"]
     exclude = ["person"]
-    readonly_fields = ["person_name"]
+    readonly_fields = [
+        "person_name",
+        "state",
+        "step",
+        "stability",
+        "difficulty",
+        "due",
+        "last_review",
+        "reviews",
+        "wrong_count",
+        "first_wrong_at",
+        "last_wrong_at",
+        "source",
+        "created_at",
+    ]
 
     @admin.display(description=_("学员"))
     def person_name(self, obj) -> str:

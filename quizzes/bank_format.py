@@ -10,6 +10,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from lianbing.spreadsheets import neutralize, unneutralize
 
 from .models import QuestionKind
 
@@ -53,8 +57,6 @@ ANSWER_SEPARATORS = "|｜;；"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 3000
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # an .xlsx of 3000 questions unpacks to a few MB
-# Spreadsheet programs run a cell that starts with one of these as a formula (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class BankFileError(Exception):
@@ -65,26 +67,6 @@ class BankFileError(Exception):
 class RawRow:
     number: int  # the spreadsheet row number (the header is row 1)
     values: dict[str, str]
-
-
-def _looks_like_formula(value: str) -> bool:
-    # Spreadsheet programs skip leading spaces and line breaks before deciding a cell is a formula.
-    return value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS)
-
-
-def neutralize(value):
-    """Make a cell inert for spreadsheet programs: a cell that could start a formula (also after
-    leading whitespace) gets a quote before it, so it is shown as text and never run."""
-    if isinstance(value, str) and _looks_like_formula(value):
-        return "'" + value
-    return value
-
-
-def unneutralize(value: str) -> str:
-    """Undo neutralize() so that exported files import back unchanged."""
-    if value.startswith("'") and _looks_like_formula(value[1:]):
-        return value[1:]
-    return value
 
 
 def _decode_csv(data: bytes) -> str:
@@ -113,6 +95,31 @@ def _check_xlsx(data: bytes) -> None:
         raise BankFileError(_("文件解压后过大：请拆分后分批导入。"))
 
 
+MAX_FORMULAS_NAMED = 10
+
+
+def _refuse_formulas(data: bytes) -> None:
+    """Refuse a workbook whose first sheet (the one read) holds a formula, naming each cell.
+
+    pandas reads the value Excel cached for a formula, and a file written by a program that caches
+    none reads as blank: `=1+1` in 难度 silently became the default difficulty."""
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        found = []
+        for row in book.worksheets[0].iter_rows():
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    found.append(f"{get_column_letter(cell.column)}{cell.row}（{str(cell.value)[:40]}）")
+    finally:
+        book.close()
+    if found:
+        shown = "、".join(found[:MAX_FORMULAS_NAMED]) + ("……" if len(found) > MAX_FORMULAS_NAMED else "")
+        raise BankFileError(
+            _("文件含有公式，题库只收文字和数字：%(cells)s。请把这些单元格改成数值（复制后“选择性粘贴 → 值”）再导入。")
+            % {"cells": shown}
+        )
+
+
 def read_bank_file(*, filename: str, data: bytes) -> list[RawRow]:
     if len(data) > MAX_BYTES:
         raise BankFileError(_("文件过大：最大 %(mb)s MB。") % {"mb": MAX_BYTES // (1024 * 1024)})
@@ -122,6 +129,7 @@ def read_bank_file(*, filename: str, data: bytes) -> list[RawRow]:
     try:
         if name.endswith(".xlsx"):
             _check_xlsx(data)
+            _refuse_formulas(data)
             frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
         elif name.endswith(".csv"):
             frame = pd.read_csv(io.StringIO(_decode_csv(data)), dtype=str, keep_default_na=False)

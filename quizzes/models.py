@@ -1,4 +1,4 @@
-"""The question bank and the 错题本. (Quizzes, papers and attempts grow here too.)"""
+"""The question bank, quizzes, papers and attempts; the 错题本's memory cards are in memory_models."""
 
 from django.conf import settings
 from django.db import models
@@ -66,31 +66,8 @@ class Option(models.Model):
         return f"{self.label}. {self.text}"
 
 
-class MistakeEntry(models.Model):
-    """One question in one person's 错题本, from whatever activity got it wrong."""
-
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mistakes", verbose_name=_("人员")
-    )
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="mistakes", verbose_name=_("题目"))
-    source = models.CharField(_("来源"), max_length=20)  # an ActivityKind value of the last wrong answer
-    wrong_count = models.PositiveIntegerField(_("答错次数"), default=1)
-    first_wrong_at = models.DateTimeField(_("首次答错"))
-    last_wrong_at = models.DateTimeField(_("最近答错"))
-    correct_streak = models.PositiveSmallIntegerField(_("连续答对"), default=0)
-    last_correct_on = models.DateField(_("最近答对日期"), null=True, blank=True)
-    due_on = models.DateField(_("下次复习"), null=True, blank=True)
-    mastered_at = models.DateTimeField(_("已掌握"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("错题")
-        verbose_name_plural = _("错题本")
-        ordering = ["-last_wrong_at"]
-        constraints = [models.UniqueConstraint(fields=["person", "question"], name="mistake_unique_person_question")]
-        indexes = [models.Index(fields=["person", "mastered_at", "due_on"])]
-
-    def __str__(self) -> str:
-        return f"{self.person} · {self.question}"
+# The 错题本 and 每日一练 are scheduled from memory cards (FSRS); they live in their own module.
+from .memory_models import CardReview, CardState, MemoryCard, SchedulerParameters  # noqa: E402, F401
 
 
 class LessonQuestion(models.Model):
@@ -382,3 +359,31 @@ class QuestionReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} · {self.get_status_display()}"
+
+
+class PaperAssignment(models.Model):
+    """A 难点培训 paper assigned to a team with a due date: its clerks see it on their home page.
+
+    The paper itself is an ordinary rule-based Quiz (rules per weak area, plus the weak questions
+    picked by name); the assignment says whose it is and until when.
+    """
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("试卷"))
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.CASCADE, related_name="paper_assignments", verbose_name=_("班组")
+    )
+    due_at = models.DateTimeField(_("完成期限"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("布置人")
+    )
+    created_at = models.DateTimeField(_("布置时间"))
+
+    class Meta:
+        verbose_name = _("难点培训")
+        verbose_name_plural = _("难点培训")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["quiz", "team"], name="paper_assignment_unique")]
+        indexes = [models.Index(fields=["team", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} → {self.team}"

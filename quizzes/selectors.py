@@ -1,4 +1,4 @@
-"""Reads for the question bank, attempts and the 错题本."""
+"""Reads for the question bank and attempts (the 错题本's memory cards: memory_selectors)."""
 
 import random
 from datetime import timedelta
@@ -10,14 +10,15 @@ from django.utils import timezone
 from accounts.permissions import can_edit_content, people_visible_to
 from training.models import BusinessArea
 
+from .memory_selectors import book_counts, due_count, forecast
 from .models import (
     Attempt,
     AttemptItem,
     AttemptMode,
     AttemptStatus,
     LessonQuestion,
-    MistakeEntry,
     Option,
+    PaperAssignment,
     Question,
     QuestionReport,
     Quiz,
@@ -56,16 +57,6 @@ def answered_count(attempt: Attempt) -> int:
 
 def attempts_at_quiz(*, person, quiz) -> list[Attempt]:
     return list(Attempt.objects.filter(person=person, quiz=quiz).order_by("-number"))
-
-
-def mistakes_of(*, person) -> list[MistakeEntry]:
-    """The person's open 错题本, the ones due first."""
-    return list(
-        MistakeEntry.objects.filter(person=person, mastered_at__isnull=True)
-        .select_related("question__area")
-        .prefetch_related(Prefetch("question__options", queryset=Option.objects.order_by("label")))
-        .order_by(F("due_on").asc(nulls_last=True), "-last_wrong_at")
-    )
 
 
 def draw_questions(
@@ -121,13 +112,16 @@ def hub_for(*, person, at) -> dict:
     areas = BusinessArea.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_active=True))
     ).filter(question_count__gt=0)
-    book = MistakeEntry.objects.filter(person=person, mastered_at__isnull=True)
+    book = book_counts(person=person, at=at)
+    days = forecast(person=person, at=at)
     daily = Attempt.objects.filter(person=person, mode=AttemptMode.DAILY, day=today).first()
     return {
         "quizzes": quizzes,
         "areas": areas,
-        "mistake_count": book.count(),
-        "mistake_due": book.filter(due_on__lte=today).count(),
+        "mistake_count": book["count"],
+        "mistake_due": book["due"],
+        "forecast": days,
+        "forecast_total": sum(day["count"] for day in days),
         "daily": daily,
         "streak": daily_streak(person=person, today=today),
         "recent": Attempt.objects.filter(person=person).exclude(status=AttemptStatus.OPEN)[:5],
@@ -141,9 +135,7 @@ def daily_overview(*, person, at) -> dict:
     return {
         "daily": Attempt.objects.filter(person=person, mode=AttemptMode.DAILY, day=today).first(),
         "streak": daily_streak(person=person, today=today),
-        "due": MistakeEntry.objects.filter(
-            person=person, mastered_at__isnull=True, due_on__lte=today, question__is_active=True
-        ).count(),
+        "due": due_count(person=person, at=at),
     }
 
 
@@ -206,3 +198,29 @@ def open_reports(*, viewer) -> list[QuestionReport]:
     for report in reports:
         report.reporter_name = report.reporter.display_name if report.reporter_id in visible else None
     return reports
+
+
+# --- 难点培训 assignments (written by services.assignments) ---------------------------------------
+
+
+def open_assignments(*, person, now) -> list[PaperAssignment]:
+    """The 难点培训 papers of the person's team that are still due, soonest first."""
+    if not person.team_id:
+        return []
+    return list(
+        PaperAssignment.objects.filter(team_id=person.team_id, due_at__gt=now, quiz__is_published=True)
+        .select_related("quiz")
+        .order_by("due_at", "pk")
+    )
+
+
+def assigned_area_ids(*, person, now) -> list[int]:
+    """The areas of the person's team's open 难点培训 papers (每日一练 leans on them), soonest due first."""
+    ids: list[int] = []
+    for assignment in open_assignments(person=person, now=now):
+        rule_areas = assignment.quiz.rules.values_list("area_id", flat=True)
+        named_areas = assignment.quiz.fixed_questions.values_list("question__area_id", flat=True)
+        for area_id in [*rule_areas, *named_areas]:
+            if area_id not in ids:
+                ids.append(area_id)
+    return ids

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import exams, hub, lesson_check, manage, mistakes, practice
+from .views import exams, hub, lesson_check, manage, memory, mistakes, practice
 
 app_name = "quizzes"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("practice/", practice.practice_start, name="practice_start"),
     path("daily/", practice.daily, name="daily"),
     path("mistakes/", mistakes.mistakes, name="mistakes"),
+    path("retention/", memory.retention, name="retention"),
     path("exams/<int:quiz_id>/", exams.quiz_detail, name="quiz"),
     path("exams/<int:quiz_id>/start/", exams.quiz_start, name="quiz_start"),
     path("attempts/<int:attempt_id>/", hub.attempt, name="attempt"),

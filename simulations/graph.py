@@ -11,6 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .timing import check_timeouts_and_times
+
 KINDS = ("talk", "materials", "form", "ending")
 OUTCOMES = {"materials": ("correct", "missing", "over_asked"), "form": ("correct", "wrong")}
 NEEDS = ("required", "exempt", "unneeded")
@@ -171,9 +173,13 @@ def parse_scenario(data: Any, file: str) -> tuple[ScenarioSpec | None, list[Issu
     if not isinstance(raw_steps, list) or not raw_steps:
         read.issue("", _("steps 应为非空列表"))
         return spec, issues
+    default_timeout = data.get("timeout")
+    if default_timeout is not None and not isinstance(default_timeout, dict):
+        read.issue("", _("timeout 应为键值结构（next、feedback、score…）"))
+        default_timeout = None
     seen: set[str] = set()
     for index, raw in enumerate(raw_steps, start=1):
-        step = _parse_step(raw, index, read)
+        step = _parse_step(raw, index, read, default_timeout=default_timeout or {})
         if step is None:
             continue
         if step.key in seen:
@@ -267,7 +273,7 @@ def _parse_rubric(raw: Any, spec: ScenarioSpec, read: _Reader) -> None:
         )
 
 
-def _parse_step(raw: Any, index: int, read: _Reader) -> StepSpec | None:
+def _parse_step(raw: Any, index: int, read: _Reader, *, default_timeout: dict) -> StepSpec | None:
     if not isinstance(raw, dict) or not raw.get("key"):
         read.issue(f"#{index}", _("每个步骤需要 key"))
         return None
@@ -300,7 +306,7 @@ def _parse_step(raw: Any, index: int, read: _Reader) -> StepSpec | None:
                 step.choices.append(parsed)
     else:
         _parse_checked_step(raw, step, read)
-    _add_timeout(raw.get("timeout"), step, read)
+    _add_timeout(raw.get("timeout"), step, read, default=default_timeout)
     return step
 
 
@@ -390,20 +396,31 @@ def _parse_checked_step(raw: dict, step: StepSpec, read: _Reader) -> None:
             step.choices.append(choice)
 
 
-def _add_timeout(raw: Any, step: StepSpec, read: _Reader) -> None:
-    """Every step with choices gets a timeout choice; by default it costs manners and the
-    conversation goes on where the ideal answer would have led."""
+def _add_timeout(raw: Any, step: StepSpec, read: _Reader, *, default: dict) -> None:
+    """Every step with choices gets a timeout choice: what happens when the clerk says nothing.
+
+    Where it leads must be written down (the step's own `timeout:` or the scenario's): silence is
+    not the ideal reply, so the story cannot simply go on where the ideal reply leads (the
+    resident would answer "那太好了！" as if helped). Unless the file gives a score, the timeout
+    costs on each dimension as much as the worst reply of the step (and never gains anything):
+    saying nothing must never be the safe answer.
+    """
     raw = raw if isinstance(raw, dict) else {}
-    ideal = step.ideal
+    given = default | raw
+    if not given.get("next"):
+        read.issue(
+            step.key,
+            _("缺少超时分支：请写明 timeout.next（窗口沉默时居民怎么说、走到哪一步），可在场景级 timeout 中统一设置"),
+        )
+    real = list(step.choices)
+    worst = {name: min([getattr(c, name) for c in real] + [0]) for name in ("accuracy", "manners", "completeness")}
     defaults = {
         "text": _("（超时未作答，居民等候过久）"),
-        "next": ideal.next if ideal else "",
         "feedback": _("超时未作答：窗口长时间沉默，居民等候过久。"),
         "policy": _("限时办结：窗口应及时回应居民。"),
+        "score": worst,
     }
-    choice = _parse_choice(
-        {"score": {"manners": -2}} | defaults | raw, step.key, read, default_key=TIMEOUT_KEY, text=defaults["text"]
-    )
+    choice = _parse_choice(defaults | given, step.key, read, default_key=TIMEOUT_KEY, text=defaults["text"])
     if choice:
         choice.key, choice.timeout, choice.ideal = TIMEOUT_KEY, True, False
         step.choices.append(choice)
@@ -421,9 +438,10 @@ def validate_graph(spec: ScenarioSpec, *, area_codes: set[str]) -> list[Issue]:
     if spec.start and spec.start not in steps:
         issue("", _("起始步骤 %(key)s 不存在") % {"key": spec.start})
     edges: dict[str, list[str]] = {}
+    replies: dict[str, list[str]] = {}  # without the timeouts: silence is no way out of a loop
     for step in spec.steps:
         if step.kind == "ending":
-            edges[step.key] = []
+            edges[step.key] = replies[step.key] = []
             continue
         real = [c for c in step.choices if not c.timeout]
         if not real:
@@ -440,6 +458,7 @@ def validate_graph(spec: ScenarioSpec, *, area_codes: set[str]) -> list[Issue]:
                 if target not in steps:
                     issue(step.key, _("选项 %(c)s 指向不存在的步骤 %(t)s") % {"c": choice.key, "t": target})
         edges[step.key] = [t for c in step.choices for t in c.targets() if t in steps]
+        replies[step.key] = [t for c in real for t in c.targets() if t in steps]
     if spec.start not in steps:
         return issues
 
@@ -448,7 +467,7 @@ def validate_graph(spec: ScenarioSpec, *, area_codes: set[str]) -> list[Issue]:
         if step.key not in reachable:
             issue(step.key, _("无法到达：从起始步骤走不到这里"))
     reverse: dict[str, list[str]] = {key: [] for key in steps}
-    for source, targets in edges.items():
+    for source, targets in replies.items():
         for target in targets:
             reverse[target].append(source)
     can_finish: set[str] = set()
@@ -458,9 +477,11 @@ def validate_graph(spec: ScenarioSpec, *, area_codes: set[str]) -> list[Issue]:
     if not any(s.kind == "ending" for s in spec.steps):
         issue("", _("没有任何结局步骤"))
     for key in sorted(reachable - can_finish, key=list(steps).index):
-        if edges[key]:
+        if replies[key]:
             issue(key, _("无出口的循环：从这里出发永远到不了结局"))
     _check_ideal_path(spec, steps, issue)
+    for step_key, message in check_timeouts_and_times(spec):
+        issue(step_key, message)
     return issues
 
 

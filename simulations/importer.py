@@ -14,6 +14,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from training import safe_yaml
 from training.models import BusinessArea
 
 from .graph import Issue, ScenarioSpec, ideal_path, parse_scenario, validate_graph
@@ -37,17 +38,6 @@ MAX_FILE_BYTES = 256 * 1024
 SUFFIXES = (".yaml", ".yml")
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """yaml.safe_load without anchors and aliases: a few lines of `&a [*b, *b, ...]` would
-    otherwise grow into millions of nodes (the "billion laughs"); a scenario never needs them."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise yaml.composer.ComposerError(None, None, "YAML 别名（*name）不受支持", mark)
-        return super().compose_node(parent, index)
-
-
 def scenario_files(path: Path) -> list[Path]:
     """The scenario files a path names: a .yaml/.yml file itself, or those directly in a directory
     (not in subdirectories, and no symlink that leads out of it)."""
@@ -65,7 +55,7 @@ def read_yaml(path: Path):
     """One file's YAML, parsed safely (no Python objects, no aliases) and only when small."""
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ValueError(_("文件超过 %(n)s KB") % {"n": MAX_FILE_BYTES // 1024})
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)  # noqa: S506 (a SafeLoader)
+    return safe_yaml.load(path.read_text(encoding="utf-8"), aliases=False)
 
 
 def load_specs(paths: list[Path]) -> tuple[list[ScenarioSpec], list[Issue]]:

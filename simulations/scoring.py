@@ -32,7 +32,16 @@ class Scores:
 
 
 def round_half_up(value: float) -> int:
-    return math.floor(value + 0.5)
+    """65.5 -> 66, 65.4 -> 65. Sums of weighted floats land a hair below a true half
+    (0.7 × 45 = 31.499999999999996), so the value is first rounded to 9 decimals."""
+    return math.floor(round(value, 9) + 0.5)
+
+
+def combined_exact(*, overall: int, rubric_ratio: float | None, weight: float) -> float:
+    """The combined score before rounding (one decimal), as the review explains it."""
+    if rubric_ratio is None or weight <= 0:
+        return float(overall)
+    return round((1 - weight) * overall + weight * 100 * rubric_ratio, 1)
 
 
 def ratio(earned: int, maximum: int) -> float:

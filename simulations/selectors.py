@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from accounts.models import Role
-from accounts.permissions import people_visible_to
+from accounts.permissions import can_score_rubrics, people_visible_to
 
 from .ideal import ideal_path_snapshot
 from .models import Run, RunAnswer, RunStatus, Scenario, ScenarioMistake, Step, StepKind
@@ -46,13 +45,13 @@ def runs_visible_to(viewer) -> QuerySet[Run]:
 def may_score_rubric(viewer, run: Run) -> bool:
     if viewer.pk == run.person_id:
         return False
-    if not (viewer.is_superuser or viewer.role in (Role.SUPERVISOR, Role.MANAGER)):
+    if not can_score_rubrics(viewer):
         return False
     return people_visible_to(viewer).filter(pk=run.person_id).exists()
 
 
 def runs_awaiting_rubric(viewer) -> QuerySet[Run]:
-    if not (viewer.is_superuser or viewer.role in (Role.SUPERVISOR, Role.MANAGER)):
+    if not can_score_rubrics(viewer):
         return Run.objects.none()
     return (
         runs_visible_to(viewer)
@@ -150,3 +149,17 @@ def outline(scenario: Scenario) -> list[dict]:
             }
         )
     return rows
+
+
+def step_limits(scenario: Scenario) -> dict:
+    """The per-step time limits the server will really apply, for the intro: the first step's, the
+    shortest and the longest (a scenario's default is only what steps without their own limit get)."""
+    steps = list(scenario.steps.exclude(kind=StepKind.ENDING).select_related("scenario"))
+    limits = {step.key: step.limit_seconds() for step in steps}
+    if not limits:
+        return {"first": None, "shortest": None, "longest": None}
+    return {
+        "first": limits.get(scenario.start_key),
+        "shortest": min(limits.values()),
+        "longest": max(limits.values()),
+    }

@@ -78,7 +78,14 @@ def evaluate(*, step: Step, answer: Answer) -> Evaluation:
         over = [i["label"] for i in items if i["need"] != "required" and i["key"] in ticked]
         outcome = "over_asked" if over else "missing" if missing else "correct"
         labels = [i["label"] for i in items if i["key"] in ticked]
-        return Evaluation(choice=choices[outcome], detail={"ticked": labels, "missing": missing, "over_asked": over})
+        # The outcome's feedback is one text for every wrong tick; each material's own reason says which.
+        reasons = [
+            _("%(label)s：%(why)s") % {"label": i["label"], "why": i["why"]}
+            for i in items
+            if i["need"] != "required" and i["key"] in ticked and i.get("why")
+        ]
+        detail = {"ticked": labels, "missing": missing, "over_asked": over, "reasons": reasons}
+        return Evaluation(choice=choices[outcome], detail=detail)
     if step.kind == StepKind.FORM:
         fields = step.config.get("fields", [])
         values = {f["label"]: answer.values.get(f["key"], "") for f in fields}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import selectors, services
+from . import scoring, selectors, services
 from .models import Run
 
 REFUSALS = {
@@ -46,7 +46,9 @@ def index(request):
 
 def scenario_detail(request, slug: str):
     scenario = get_object_or_404(selectors.published_scenarios(), slug=slug)
-    return render(request, "simulations/scenario.html", {"scenario": scenario})
+    return render(
+        request, "simulations/scenario.html", {"scenario": scenario, "limits": selectors.step_limits(scenario)}
+    )
 
 
 @require_POST
@@ -121,6 +123,7 @@ def review(request, run_id: int):
         "run": run,
         "review": selectors.review(run),
         "may_score": run.awaits_rubric and selectors.may_score_rubric(request.user, run),
+        "good_rating_min": scoring.GOOD_RATING_MIN,
     }
     return render(request, "simulations/review.html", context)
 

@@ -30,6 +30,18 @@ def _fast_password_hashing():
     django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """Each test starts with an empty local-memory cache: SQLite hands a rolled-back test's ids out
+    again, and a user cached under one (accounts/backends.py) must not outlive its test. A shared
+    Redis cache is left alone (other processes use it)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 def make_center(name: str | None = None) -> Center:
     return Center.objects.create(name=name or f"测试中心{next(_seq)}")
 

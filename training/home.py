@@ -3,8 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.permissions import has_role
+from accounts.permissions import can_edit_content, can_follow_learning, is_learner
 
 from . import selectors
 from .models import Lesson, LessonProgress
@@ -12,7 +11,7 @@ from .models import Lesson, LessonProgress
 
 def panels(user) -> list[dict]:
     result = []
-    if has_role(user, Role.STAFF, Role.SUPERVISOR) and not user.is_superuser:
+    if is_learner(user):
         result.append(
             {
                 "template": "training/partials/continue_panel.html",
@@ -20,10 +19,10 @@ def panels(user) -> list[dict]:
                 "context": {"card": selectors.continue_learning(person=user)},
             }
         )
-    if has_role(user, Role.SUPERVISOR, Role.MANAGER):
+    if can_follow_learning(user):
         teams = selectors.team_progress(viewer=user)
         result.append({"template": "training/partials/team_panel.html", "order": 20, "context": {"teams": teams}})
-    if has_role(user, Role.ADMIN):
+    if can_edit_content(user):
         result.append(
             {
                 "template": "components/link_panel.html",
@@ -36,7 +35,7 @@ def panels(user) -> list[dict]:
             }
         )
     text = _("按业务条线浏览和搜索课时")
-    if has_role(user, Role.STAFF, Role.SUPERVISOR):
+    if is_learner(user):
         total = Lesson.objects.filter(is_published=True).count()
         done = LessonProgress.objects.filter(person=user, lesson__is_published=True, completed_at__isnull=False).count()
         text = _("已学完 %(done)s / %(total)s 课时，按业务条线浏览和搜索。") % {"done": done, "total": total}

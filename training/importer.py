@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from . import safe_yaml
 from .models import BusinessArea, Course, Lesson
 
 REQUIRED_KEYS = {"area", "course", "title"}
@@ -184,13 +185,19 @@ def _leaves_folder(member: str) -> bool:
     return path.is_absolute() or ".." in path.parts or ":" in member
 
 
+# As much as the admin preview accepts: a lesson is read in minutes, not hours.
+LESSON_MAX_CHARS = 100_000
+
+
 def parse_file(name: str, text: str) -> LessonFile:
     """One file's front matter and body, or ValueError with the reason in Chinese."""
+    if len(text) > LESSON_MAX_CHARS:
+        raise ValueError(_("课时文件超过 %(n)s 个字符，请拆成几个课时") % {"n": LESSON_MAX_CHARS})
     match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
     if not match:
         raise ValueError(_("缺少文件开头由 --- 包围的 front matter"))
     try:
-        meta = yaml.safe_load(match.group(1))
+        meta = safe_yaml.load(match.group(1))
     except yaml.YAMLError as error:
         raise ValueError(_("front matter 不是有效的 YAML：%(e)s") % {"e": str(error).splitlines()[0]}) from None
     if not isinstance(meta, dict):

@@ -1,5 +1,9 @@
 """Lesson Markdown to safe HTML: Markdown renders, nh3 keeps only an allowlist, h2 become sections.
 
+markdown-it-py (CommonMark plus GFM tables) renders in time linear in the input; Python-Markdown
+took quadratic time on a run of `[` (4,000 took seconds, 20,000 hung the admin preview; issue 12,
+hole 4; figures in docs/benchmarks.md).
+
 The HTML is sanitized *after* Markdown, so raw HTML written into a lesson passes the same
 allowlist as Markdown's own output. Section ids are added after sanitizing (ids are not in the
 allowlist), so an author cannot forge or collide with them.
@@ -10,9 +14,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-import markdown
 import nh3
 from django.conf import settings
+from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "b", "i", "del", "code", "pre", "blockquote",
@@ -68,14 +72,26 @@ def sanitize(raw_html: str) -> str:
     )
 
 
+# Raw HTML is let through to nh3, which keeps only the allowlist (as with the former renderer).
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
+# Every link becomes an element and nh3's url_schemes alone decides which href survives: one URL policy.
+_MARKDOWN.validateLink = lambda url: True
+_ALIGN = re.compile(r"text-align:\s*(left|right|center)")
+
+
+def _to_html(text: str) -> str:
+    tokens = _MARKDOWN.parse(text)
+    for token in tokens:
+        # GFM tables align with style="text-align: …"; the allowlist keeps align="…" instead of style.
+        if token.type in {"th_open", "td_open"} and token.attrs.get("style"):
+            match = _ALIGN.search(str(token.attrs.pop("style")))
+            if match:
+                token.attrSet("align", match.group(1))
+    return _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
+
+
 def render_markdown(text: str) -> RenderedLesson:
-    raw = markdown.markdown(
-        text,
-        extensions=["tables", "sane_lists", "fenced_code"],
-        extension_configs={"tables": {"use_align_attribute": True}},
-        output_format="html",
-    )
-    clean = sanitize(raw)
+    clean = sanitize(_to_html(text))
     sections: list[dict] = []
 
     def number(match: re.Match) -> str:

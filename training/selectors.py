@@ -7,8 +7,8 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
-from accounts.permissions import can_edit_content, has_role, people_visible_to, teams_visible_to
+from accounts.models import User
+from accounts.permissions import can_edit_content, can_follow_learning, people_visible_to, teams_visible_to
 
 from .models import BusinessArea, Lesson, LessonProgress
 from .rendering import plain_text
@@ -33,6 +33,11 @@ def lessons_for(user) -> QuerySet[Lesson]:
     """Lessons the user may open: the published ones; content admins also see drafts."""
     lessons = Lesson.objects.select_related("course__area")
     return lessons if can_edit_content(user) else lessons.filter(is_published=True)
+
+
+# A lesson's text, its sanitized HTML and its search text are most of its row; lists, cards and
+# neighbours show titles and sections only, so they leave these columns in the database.
+TEXT_COLUMNS = ("body_markdown", "body_html", "search_text")
 
 
 def progress_by_lesson(person) -> dict[int, LessonProgress]:
@@ -87,7 +92,11 @@ class AreaBlock:
 
 
 def catalogue(*, person, area_code: str = "") -> list[AreaBlock]:
-    lessons = lessons_for(person).order_by("course__area__sort_order", "course__sort_order", "course_id", "sort_order")
+    lessons = (
+        lessons_for(person)
+        .defer(*TEXT_COLUMNS)
+        .order_by("course__area__sort_order", "course__sort_order", "course_id", "sort_order")
+    )
     if area_code:
         lessons = lessons.filter(course__area__code=area_code)
     progress = progress_by_lesson(person)
@@ -167,6 +176,7 @@ def continue_learning(*, person) -> ContinueCard | None:
     last = (
         LessonProgress.objects.filter(person=person, completed_at__isnull=True, lesson__in=lessons_for(person))
         .select_related("lesson__course__area")
+        .defer(*(f"lesson__{column}" for column in TEXT_COLUMNS))
         .order_by("-last_event_at")
         .first()
     )
@@ -176,6 +186,7 @@ def continue_learning(*, person) -> ContinueCard | None:
     started = LessonProgress.objects.filter(person=person).values("lesson_id")
     upcoming = (
         lessons_for(person)
+        .defer(*TEXT_COLUMNS)
         .exclude(pk__in=started)
         .order_by("course__area__sort_order", "course__sort_order", "sort_order")
         .first()
@@ -186,7 +197,9 @@ def continue_learning(*, person) -> ContinueCard | None:
 
 
 def neighbours(*, lesson: Lesson, person) -> tuple[Lesson | None, Lesson | None]:
-    siblings = list(lessons_for(person).filter(course=lesson.course).order_by("sort_order", "title"))
+    siblings = list(
+        lessons_for(person).defer(*TEXT_COLUMNS).filter(course=lesson.course).order_by("sort_order", "title")
+    )
     index = next((i for i, other in enumerate(siblings) if other.pk == lesson.pk), None)
     if index is None:
         return None, None
@@ -301,8 +314,8 @@ def lesson_completion_by_team(*, viewer, area_code: str = "") -> tuple[list, lis
 
 def people_whose_learning_is_visible_to(viewer) -> QuerySet[User]:
     """Whose lesson progress the viewer may open: their own; a supervisor also their teams' members,
-    a manager their center. Content admins write lessons and see only their own learning."""
-    if has_role(viewer, Role.SUPERVISOR, Role.MANAGER):
+    a manager or content admin their center."""
+    if can_follow_learning(viewer):
         return people_visible_to(viewer)
     return User.objects.filter(pk=viewer.pk, is_active=True)
 

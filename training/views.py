@@ -7,15 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role
-from accounts.permissions import role_required
+from accounts.permissions import can_edit_content, can_follow_learning, rule_required
 
 from . import selectors, services
 from .forms import PositionForm, PreviewForm
 from .rendering import render_markdown
-
-# Content admins (Role.ADMIN) write lessons; whose learning to follow is for team leaders.
-TEAM_VIEWERS = (Role.SUPERVISOR, Role.MANAGER)
 
 
 def _search_query(raw: str) -> str:
@@ -88,7 +84,7 @@ def lesson_complete(request, pk: int):
 
 
 @require_GET
-@role_required(*TEAM_VIEWERS)
+@rule_required(can_follow_learning)
 def team_progress(request):
     area_code = request.GET.get("area", "")
     view = "lessons" if request.GET.get("view") == "lessons" else "people"
@@ -111,7 +107,7 @@ def person_progress(request, pk: int):
 
 
 @require_POST
-@role_required(Role.ADMIN)
+@rule_required(can_edit_content)
 def preview(request):
     """The admin's live preview: the Markdown as a learner will see it, sanitized."""
     form = PreviewForm(request.POST)

@@ -1,13 +1,13 @@
 """Writes for the question bank, attempts and the 错题本, one module per job.
 
-Other apps import from here: record_mistake / record_outcome (every activity's wrong answers),
+Other apps import from here: record_outcome (every activity's graded answers review a memory card),
 paper_for (a quiz's questions: its fixed list or a draw by its rules, for exams and live games).
 """
 
 from .attempts import AttemptClosed, answer_now, finalize
 from .exams import paper_for
 from .lesson_check import check_lesson
-from .mistakes import record_correct, record_mistake, record_outcome
+from .mistakes import record_outcome
 
 __all__ = [
     "AttemptClosed",
@@ -15,7 +15,5 @@ __all__ = [
     "check_lesson",
     "finalize",
     "paper_for",
-    "record_correct",
-    "record_mistake",
     "record_outcome",
 ]

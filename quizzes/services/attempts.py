@@ -1,8 +1,9 @@
 """Attempts: build the questions a person is asked, take answers, grade, and report the result.
 
 Every kind of attempt (lesson check, practice, 每日一练, exam) shares these rules: questions are
-snapshotted when the attempt starts, grading uses the snapshot, wrong answers go to the 错题本 and
-the result reaches the ledger once, one row per business area.
+snapshotted when the attempt starts, grading uses the snapshot, every graded answer reviews the
+person's memory card (which feeds the 错题本) and the result reaches the ledger once, one row per
+business area.
 """
 
 import random
@@ -84,8 +85,12 @@ def grade_item(item: AttemptItem) -> float:
     return grade.ratio
 
 
-def answer_now(*, attempt: Attempt, position: int, values: Sequence[str], at: datetime) -> AttemptItem:
-    """Practice-style answer: graded at once, feedback shown, the 错题本 updated; last one ends the round.
+def answer_now(
+    *, attempt: Attempt, position: int, values: Sequence[str], at: datetime, seconds: float | None = None
+) -> AttemptItem:
+    """Practice-style answer: graded at once, feedback shown, the memory card reviewed; last one ends the round.
+
+    seconds: how long the question was on screen before this answer (None when not known).
 
     A round left open on an earlier day takes no more answers: it is closed with what was answered.
     Raises AttemptItem.DoesNotExist for a position the round does not have.
@@ -93,11 +98,13 @@ def answer_now(*, attempt: Attempt, position: int, values: Sequence[str], at: da
     if is_stale_round(attempt, at=at):
         close_round(attempt=attempt)
         raise AttemptClosed(_("这一轮练习是之前留下的，已按已答的题目结算。"))
-    return _answer_now(attempt=attempt, position=position, values=values, at=at)
+    return _answer_now(attempt=attempt, position=position, values=values, at=at, seconds=seconds)
 
 
 @transaction.atomic
-def _answer_now(*, attempt: Attempt, position: int, values: Sequence[str], at: datetime) -> AttemptItem:
+def _answer_now(
+    *, attempt: Attempt, position: int, values: Sequence[str], at: datetime, seconds: float | None
+) -> AttemptItem:
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
     if not attempt.is_open:
         raise AttemptClosed(_("本轮练习已结束。"))
@@ -109,7 +116,9 @@ def _answer_now(*, attempt: Attempt, position: int, values: Sequence[str], at: d
     item.answered_at = at
     item.save(update_fields=["response", "ratio", "answered_at"])
     if item.question_id:
-        record_outcome(person=attempt.person, question=item.question, ratio=item.ratio, source=attempt.mode, at=at)
+        record_outcome(
+            person=attempt.person, question=item.question, ratio=item.ratio, source=attempt.mode, at=at, seconds=seconds
+        )
     if not attempt.items.filter(answered_at__isnull=True).exists():
         finalize(attempt=attempt, at=at)
     return item

@@ -31,7 +31,10 @@ def paper_for(quiz: Quiz, *, rng: random.Random, exclude_ids: Iterable[int] = ()
         links = quiz.fixed_questions.filter(question__is_active=True).exclude(question_id__in=list(exclude_ids))
         picks = [Pick(link.question, link.points) for link in links.select_related("question")]
     else:
-        picks, taken = [], set(exclude_ids)
+        # A rule-based paper may also name questions (a 难点培训 paper's weak questions): they come first.
+        named = quiz.fixed_questions.filter(question__is_active=True).exclude(question_id__in=list(exclude_ids))
+        picks = [Pick(link.question, link.points) for link in named.select_related("question")]
+        taken = set(exclude_ids) | {pick.question.pk for pick in picks}
         for rule in quiz.rules.select_related("area"):
             drawn = draw_questions(
                 area=rule.area,

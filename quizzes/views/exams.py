@@ -67,10 +67,11 @@ def attempt_submit(request, attempt_id: int):
     answers = {item.position: request.POST.getlist(f"q{item.position}") for item in attempt.items.all()}
     answers = {position: values for position, values in answers.items() if values}
     outcome = submit_exam(attempt=attempt, answers=answers, at=timezone.now())
-    if outcome.already_submitted:
+    time_up = outcome.late or outcome.attempt.status == AttemptStatus.EXPIRED
+    if time_up:  # closed at the deadline, by this tap or before it (the countdown, the cron job)
+        messages.warning(request, _("时间到，已自动交卷：按截止时间收卷，之后提交的答案未被接受。"))
+    elif outcome.already_submitted:
         messages.info(request, _("已提交：这份试卷之前已经交过，成绩以第一次提交为准。"))
-    elif outcome.late:
-        messages.warning(request, _("已超过作答时间，系统已按截止时间自动交卷，超时提交的答案未被接受。"))
     else:
         messages.success(request, _("交卷成功。"))
     return redirect("quizzes:attempt", attempt.pk)

@@ -1,10 +1,7 @@
 """Pages for content admins: import (dry run, then commit), export, item statistics, the 纠错 queue."""
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import can_edit_content
+from accounts.permissions import can_edit_content, rule_required
 
 from ..bank_format import COLUMNS, MAX_BYTES, MAX_ROWS
 from ..models import QuestionImport, QuestionReport, ReportStatus
@@ -26,16 +23,6 @@ EXPORT_TYPES = {
 }
 
 
-def content_admin_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_edit_content(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 class UploadForm(forms.Form):
     # Labels sit above their fields: no ASCII colon after a Chinese label (Django's zh-hans default).
     def __init__(self, *args, **kwargs):
@@ -45,7 +32,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("题库文件（.xlsx 或 .csv）"))
 
 
-@content_admin_required
+@rule_required(can_edit_content)
 def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"form": form, "columns": COLUMNS, "max_mb": MAX_BYTES // (1024 * 1024), "max_rows": MAX_ROWS}
@@ -60,7 +47,7 @@ def import_upload(request):
     return render(request, "quizzes/manage/import.html", context)
 
 
-@content_admin_required
+@rule_required(can_edit_content)
 def import_preview(request, import_id: int):
     upload = get_object_or_404(QuestionImport, pk=import_id, uploaded_by=request.user)
     if request.method == "POST":
@@ -79,7 +66,7 @@ def import_preview(request, import_id: int):
     return render(request, "quizzes/manage/import_preview.html", {"upload": upload, "checked": checked})
 
 
-@content_admin_required
+@rule_required(can_edit_content)
 def export(request, fmt: str):
     if fmt not in EXPORT_TYPES:
         raise Http404
@@ -89,18 +76,18 @@ def export(request, fmt: str):
     return response
 
 
-@content_admin_required
+@rule_required(can_edit_content)
 def stats(request):
     return render(request, "quizzes/manage/stats.html", {"rows": question_statistics()})
 
 
-@content_admin_required
+@rule_required(can_edit_content)
 def report_queue(request):
     return render(request, "quizzes/manage/reports.html", {"reports": open_reports(viewer=request.user)})
 
 
 @require_POST
-@content_admin_required
+@rule_required(can_edit_content)
 def report_close(request, report_id: int):
     report = get_object_or_404(QuestionReport, pk=report_id, status=ReportStatus.OPEN)
     status = request.POST.get("status")

@@ -8,17 +8,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..memory_selectors import BOOK_STABILITY_DAYS, book_of, forecast
 from ..models import AttemptItem
 from ..presenters import reviewed_item
-from ..selectors import mistakes_of
 from ..services.reports import report_question as file_report
 
 
 def mistakes(request):
-    today = timezone.localdate()
-    entries = mistakes_of(person=request.user)
-    due = [entry for entry in entries if entry.due_on and entry.due_on <= today]
-    return render(request, "quizzes/mistakes.html", {"entries": entries, "due_count": len(due), "today": today})
+    now = timezone.now()
+    cards = book_of(person=request.user, at=now)
+    days = forecast(person=request.user, at=now)
+    context = {
+        "cards": cards,
+        "due_count": sum(1 for card in cards if card.is_due),
+        "forecast": days,
+        "forecast_total": sum(day["count"] for day in days),
+        "threshold": BOOK_STABILITY_DAYS,
+    }
+    return render(request, "quizzes/mistakes.html", context)
 
 
 class ReportForm(forms.Form):

@@ -1,6 +1,7 @@
 """Practice rounds and 每日一练: one question at a time, feedback at once, htmx swaps the next one in."""
 
 from django.contrib import messages
+from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +14,7 @@ from ..models import PRACTICE_MODES, AttemptItem
 from ..presenters import public_item, reviewed_item
 from ..selectors import attempt_or_404, current_item, daily_overview
 from ..services import AttemptClosed, answer_now
-from ..services.practice import DAILY_SIZE, daily_practice, start_practice
+from ..services.practice import daily_practice, daily_size, start_practice
 
 
 @require_POST
@@ -41,7 +42,7 @@ def daily(request):
     overview = daily_overview(person=request.user, at=timezone.now())
     if overview["daily"]:
         return redirect("quizzes:attempt", overview["daily"].pk)
-    return render(request, "quizzes/daily_start.html", overview | {"size": DAILY_SIZE})
+    return render(request, "quizzes/daily_start.html", overview | {"size": daily_size(person=request.user)})
 
 
 def practice_page(request, attempt, *, feedback=None):
@@ -55,9 +56,14 @@ def practice_answer(request, attempt_id: int, position: int):
     attempt = attempt_or_404(person=request.user, attempt_id=attempt_id)
     if attempt.mode not in PRACTICE_MODES:
         return _to_attempt(request, attempt)
+    at = timezone.now()
     try:
         item = answer_now(
-            attempt=attempt, position=position, values=request.POST.getlist(f"q{position}"), at=timezone.now()
+            attempt=attempt,
+            position=position,
+            values=request.POST.getlist(f"q{position}"),
+            at=at,
+            seconds=_seconds_on_screen(request.POST.get("shown", ""), attempt=attempt, position=position, at=at),
         )
     except AttemptItem.DoesNotExist:
         raise Http404 from None
@@ -82,6 +88,25 @@ def _to_attempt(request, attempt):
     return redirect("quizzes:attempt", attempt.pk)
 
 
+SHOWN_SALT = "quizzes.practice.shown"
+
+
+def _shown_token(attempt, item) -> str:
+    """When the server showed this question, signed: the answer's time rates the memory card."""
+    return signing.dumps({"a": attempt.pk, "p": item.position, "t": timezone.now().timestamp()}, salt=SHOWN_SALT)
+
+
+def _seconds_on_screen(token: str, *, attempt, position: int, at) -> float | None:
+    """Seconds between showing the question and this answer; None for a missing or foreign token."""
+    try:
+        shown = signing.loads(token, salt=SHOWN_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(shown, dict) or shown.get("a") != attempt.pk or shown.get("p") != position:
+        return None
+    return max(0.0, at.timestamp() - float(shown.get("t", at.timestamp())))
+
+
 def _card_context(attempt, *, feedback=None) -> dict:
     items = list(attempt.items.all())
     answered = sum(1 for item in items if item.is_answered)
@@ -91,4 +116,5 @@ def _card_context(attempt, *, feedback=None) -> dict:
     else:
         item = current_item(items)
         context["q"] = public_item(item) if item else None
+        context["shown"] = _shown_token(attempt, item) if item else ""
     return context

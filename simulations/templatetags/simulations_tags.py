@@ -5,6 +5,8 @@ from datetime import datetime
 from django import template
 from django.utils.translation import gettext as _
 
+from .. import scoring
+
 register = template.Library()
 
 
@@ -16,7 +18,16 @@ def iso(value: datetime | None) -> str:
 
 @register.filter
 def percent(value: float | None) -> int:
-    return round((value or 0) * 100)
+    return scoring.round_half_up((value or 0) * 100)  # 86.5 -> 87, as people round (not to even)
+
+
+@register.filter
+def combined_exact(run) -> str:
+    """The rubric-combined score with its decimal (65.6), before it is rounded to the final 66."""
+    value = scoring.combined_exact(
+        overall=run.overall, rubric_ratio=run.rubric_score, weight=run.scenario.rubric_weight
+    )
+    return f"{value:.1f}"
 
 
 @register.filter

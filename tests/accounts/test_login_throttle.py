@@ -1,4 +1,4 @@
-"""Login brute-force protection: five failures lock a username, thirty lock an address, for ten minutes.
+"""Login brute-force protection: five failures lock a username, thirty slow an address, for ten minutes.
 
 Each test uses its own address and usernames, so counters in the shared cache never leak between tests.
 """
@@ -86,23 +86,82 @@ def test_the_username_is_counted_whatever_its_case_or_spaces(client, staff, addr
     assert login(client, staff.username, PASSWORD, address).status_code == 429
 
 
-def test_thirty_failures_from_one_address_lock_the_address(client, staff, address):
-    for n in range(throttle.ADDRESS_LIMIT - 1):
-        assert login(client, f"guess-{address}-{n}", "wrong", address).status_code == 200
-    assert login(client, f"guess-{address}-last", "wrong", address).status_code == 429
-    # Every username from that address is refused now, even the right password of a real one ...
+def full_width(text: str, positions) -> str:
+    """The same name with some ASCII letters and digits typed in full width (ｓ, ３), as an IME does."""
+    return "".join(chr(ord(c) + 0xFEE0) if i in positions and "!" <= c <= "~" else c for i, c in enumerate(text))
+
+
+def test_full_width_spellings_count_against_the_same_username(client, staff, address):
+    """Hole 1: each full-width spelling used to get a fresh counter; the login form NFKC-normalises them all."""
+    spellings = [full_width(staff.username, {0}), full_width(staff.username, {1}), full_width(staff.username, {0, 2})]
+    spellings += [staff.username, full_width(staff.username, {len(staff.username) - 1})]
+    for spelling in spellings:
+        login(client, spelling, "wrong", address)
+    assert login(client, staff.username, PASSWORD, next(_addresses)).status_code == 429
+
+
+def test_a_full_width_spelling_with_the_right_password_does_not_pass_a_lock(client, staff, address):
+    """Hole 1: `ｓｔaff30` with the right password logged in while `staff30` was locked."""
+    for _ in range(throttle.USERNAME_LIMIT):
+        login(client, staff.username, "wrong", address)
+    response = login(client, full_width(staff.username, {0, 1}), PASSWORD, next(_addresses))
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_throttle_keys_on_the_name_as_the_login_form_resolves_it():
+    assert throttle.normalize_username(" ｓｔaff３0 ") == throttle.normalize_username("STAFF30") == "staff30"
+
+
+def fail_from(client, address: str, times: int) -> None:
+    for n in range(times):
+        login(client, f"guess-{address}-{n}", "wrong", address)
+
+
+def wait_out_the_slowdown(address: str) -> None:
+    # The cache expires the pause after SLOW_SECONDS; expire it now instead of waiting.
+    cache.delete(throttle.slowdown_key(address))
+
+
+def test_thirty_failures_from_one_address_slow_it_but_lock_no_one(client, staff, address):
+    """Hole 2: thirty failures from one address used to lock every account behind it (a whole center's NAT)."""
+    fail_from(client, address, throttle.ADDRESS_LIMIT)
+    wait_out_the_slowdown(address)
+    response = login(client, staff.username, PASSWORD, address)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_a_slowed_address_gets_one_password_check_per_pause(client, staff, team, address):
+    fail_from(client, address, throttle.ADDRESS_LIMIT)
+    wait_out_the_slowdown(address)
+    # One wrong guess is checked, then the address waits: the next attempts are refused unchecked ...
+    assert login(client, "guess-after-1", "wrong", address).status_code == 200
+    refused = login(client, staff.username, PASSWORD, address)
+    assert refused.status_code == 429 and "请稍候" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    # ... and they do not count against the names they tried.
+    wait_out_the_slowdown(address)
+    assert login(client, staff.username, PASSWORD, address).status_code == 302
+    # Other addresses are not slowed at all.
+    colleague = make_user(team=team)
+    client.logout()
+    assert login(client, colleague.username, PASSWORD, next(_addresses)).status_code == 302
+
+
+def test_a_slowed_address_still_honours_a_usernames_own_lock(client, staff, address):
+    for _ in range(throttle.USERNAME_LIMIT):
+        login(client, staff.username, "wrong", next(_addresses))
+    fail_from(client, address, throttle.ADDRESS_LIMIT)
+    wait_out_the_slowdown(address)
     assert login(client, staff.username, PASSWORD, address).status_code == 429
-    # ... while the same person from another address gets in.
-    assert login(client, staff.username, PASSWORD, next(_addresses)).status_code == 302
 
 
 def test_the_lock_ends_after_ten_minutes(client, staff, address):
     for _ in range(5):
         login(client, staff.username, "wrong", address)
-    assert throttle.is_locked(username=staff.username, address=address)
+    assert throttle.is_locked(username=staff.username)
     # The cache expires the lock after WINDOW_SECONDS; expire it now instead of waiting.
-    for key, _limit in throttle._subjects(username=staff.username, address=address):
-        cache.delete(f"{key}:lock")
+    cache.delete(throttle.username_lock_key(staff.username))
     assert login(client, staff.username, PASSWORD, address).status_code == 302
 
 
@@ -113,11 +172,14 @@ def test_the_lock_lasts_as_long_as_the_message_says():
 @override_settings(BEHIND_PROXY=True)
 def test_behind_the_proxy_the_address_is_the_one_the_proxy_appended(client, staff, address):
     proxy = "10.0.0.1"
-    for n in range(throttle.ADDRESS_LIMIT):
+    for n in range(throttle.ADDRESS_LIMIT + 1):
         login(client, f"p-{address}-{n}", "wrong", proxy, HTTP_X_FORWARDED_FOR=f"1.2.3.4, {address}")
-    assert login(client, staff.username, PASSWORD, proxy, HTTP_X_FORWARDED_FOR=address).status_code == 429
-    # A forged first entry does not escape the lock, and other clients of the proxy are not locked.
-    assert login(client, staff.username, PASSWORD, proxy, HTTP_X_FORWARDED_FOR=f"9.9.9.9, {address}").status_code == 429
+    assert throttle.is_slowed(address=address)
+    slowed = login(client, staff.username, PASSWORD, proxy, HTTP_X_FORWARDED_FOR=address)
+    assert slowed.status_code == 429
+    # A forged first entry does not escape the pause, and other clients of the proxy are not slowed.
+    forged = login(client, staff.username, PASSWORD, proxy, HTTP_X_FORWARDED_FOR=f"9.9.9.9, {address}")
+    assert forged.status_code == 429
     assert login(client, staff.username, PASSWORD, proxy, HTTP_X_FORWARDED_FOR=next(_addresses)).status_code == 302
 
 
@@ -136,8 +198,7 @@ def test_the_counters_live_in_the_shared_cache(staff, address):
         for _ in range(5):
             throttle.record_failure(username=staff.username, address=address)
         throttle.cache = worker_b
-        assert throttle.is_locked(username=staff.username, address=address)
+        assert throttle.is_locked(username=staff.username)
     finally:
-        for key, _limit in throttle._subjects(username=staff.username, address=address):
-            worker_a.delete_many([key, f"{key}:lock"])
+        worker_a.delete_many([throttle.username_lock_key(staff.username), throttle.slowdown_key(address)])
         throttle.cache = original

@@ -5,12 +5,15 @@ import pytest
 from accounts.models import Role
 from accounts.permissions import (
     can_edit_content,
+    can_follow_learning,
     can_run_drills,
+    can_score_rubrics,
     can_view_center_reports,
     can_view_person,
     can_view_reports,
-    can_view_team,
+    is_learner,
     people_visible_to,
+    sees_whole_center,
     teams_visible_to,
 )
 from tests.conftest import make_center, make_team, make_user
@@ -46,7 +49,7 @@ def test_staff_sees_only_themselves(world):
     assert list(people_visible_to(a1)) == [a1]
     assert can_view_person(a1, a1)
     assert not can_view_person(a1, world["a2"])
-    assert not can_view_team(a1, world["team_a"])
+    assert list(teams_visible_to(a1)) == [world["team_a"]]  # their own team, for the team board
 
 
 def test_supervisor_sees_own_teams_only(world):
@@ -54,8 +57,6 @@ def test_supervisor_sees_own_teams_only(world):
     visible = set(people_visible_to(sup_a))
     assert {world["a1"], world["a2"], sup_a} <= visible
     assert world["b1"] not in visible
-    assert can_view_team(sup_a, world["team_a"])
-    assert not can_view_team(sup_a, world["team_b"])
     assert list(teams_visible_to(sup_a)) == [world["team_a"]]
 
 
@@ -84,3 +85,36 @@ def test_capabilities_by_role(world):
     assert [can_view_reports(u) for u in (staff, sup, manager, admin)] == [False, True, True, True]
     assert [can_view_center_reports(u) for u in (staff, sup, manager, admin)] == [False, False, True, True]
     assert [can_edit_content(u) for u in (staff, sup, manager, admin)] == [False, False, False, True]
+    assert [can_follow_learning(u) for u in (staff, sup, manager, admin)] == [False, True, True, True]
+    assert [can_score_rubrics(u) for u in (staff, sup, manager, admin)] == [False, True, True, False]
+    assert [is_learner(u) for u in (staff, sup, manager, admin)] == [True, True, False, False]
+    assert [sees_whole_center(u) for u in (staff, sup, manager, admin)] == [False, False, True, True]
+
+
+def test_a_content_admin_sees_their_center_but_not_another(world):
+    admin = world["admin"]
+    assert can_view_person(admin, world["b1"]) and not can_view_person(admin, world["outsider"])
+    assert set(teams_visible_to(admin)) == {world["team_a"], world["team_b"]}
+
+
+def test_superusers_pass_every_rule_but_keep_no_learning_record(world):
+    root = make_user(Role.STAFF, center=world["center"])
+    root.is_superuser = True
+    rules = (can_run_drills, can_view_reports, can_view_center_reports, can_follow_learning, can_score_rubrics)
+    assert all(rule(root) for rule in (*rules, can_edit_content, sees_whole_center))
+    assert not is_learner(root)
+
+
+def test_no_rule_lets_an_anonymous_visitor_in():
+    from django.contrib.auth.models import AnonymousUser
+
+    rules = (can_run_drills, can_view_reports, can_view_center_reports, can_follow_learning, can_score_rubrics)
+    assert not any(rule(AnonymousUser()) for rule in (*rules, can_edit_content, sees_whole_center, is_learner))
+
+
+def test_no_user_at_all_has_no_role():
+    """Mutation survivor: has_role's default for an object without is_authenticated."""
+    from accounts.permissions import has_role
+
+    assert not has_role(None, Role.STAFF, Role.ADMIN)
+    assert not can_run_drills(object())

@@ -12,8 +12,9 @@ from competitions.models import Answer, Competition, Mode, Phase, Player, RoundK
 from competitions.selectors import game_state
 from competitions.services import Refused
 from leaderboard.models import LedgerEntry
-from quizzes.models import MistakeEntry
-from quizzes.services import record_mistake
+from quizzes.memory_selectors import book_cards
+from quizzes.models import MemoryCard
+from quizzes.services import record_outcome
 from tests.competitions.factories import join_players, make_game
 from tests.conftest import make_area, make_team, make_user
 from tests.quizzes.factories import make_question
@@ -272,7 +273,7 @@ def test_finishing_writes_the_ledger_once_per_player_and_area_and_fills_the_mist
         (wrong.user_id, social.pk, 0.0, -5),
         (wrong.user_id, medical.pk, 0.0, -5),
     }
-    assert set(MistakeEntry.objects.values_list("person_id", "question_id")) == {
+    assert set(MemoryCard.objects.filter(wrong_count__gt=0).values_list("person_id", "question_id")) == {
         (wrong.user_id, q1.pk),
         (wrong.user_id, q2.pk),
     }
@@ -281,13 +282,16 @@ def test_finishing_writes_the_ledger_once_per_player_and_area_and_fills_the_mist
     assert [row.name for row in game_state(competition_id=game.pk, at=at(31)).podium][0] == right.user.display_name
 
 
-def test_answers_in_a_drill_feed_the_mistake_book_both_ways():
+def test_answers_in_a_drill_review_the_same_memory_cards_as_practice():
     area = make_area()
     known_weak, new_one = make_question(area), make_question(area)
     game = make_game(rounds=[(RoundKind.REQUIRED, [known_weak, new_one])])
     learner, silent = join_players(game, 2)
     # Yesterday's practice put the first question in the learner's 错题本.
-    record_mistake(person=learner.user, question=known_weak, source="practice", at=at(-86_400))
+    yesterday = record_outcome(person=learner.user, question=known_weak, ratio=0, source="practice", at=at(-86_400))
+    # An hour ago the learner got the second one right in practice: a card, but not in the book.
+    seen = record_outcome(person=learner.user, question=new_one, ratio=1, source="practice", at=at(-3_600))
+    assert not book_cards(person=learner.user).filter(question=new_one).exists()
     started(game)
     services.open_question(competition_id=game.pk, at=at(0))
     answer(learner, game, "A", seconds=1)  # right this time
@@ -301,12 +305,16 @@ def test_answers_in_a_drill_feed_the_mistake_book_both_ways():
 
     services.finish(competition_id=game.pk, at=at(30))
 
-    again = MistakeEntry.objects.get(person=learner.user, question=known_weak)
-    assert again.correct_streak == 1 and again.mastered_at is None  # one right day of the two needed
-    assert again.due_on == timezone.localdate(at(30)) + timedelta(days=1)
-    fresh = MistakeEntry.objects.get(person=learner.user, question=new_one)
-    assert fresh.source == "competition" and fresh.due_on == timezone.localdate(at(30))
-    assert not MistakeEntry.objects.filter(person=silent.user).exists()  # saying nothing is no answer
+    again = MemoryCard.objects.get(person=learner.user, question=known_weak)
+    assert again.pk == yesterday.pk and again.reviews == 2  # the drill reviewed yesterday's card
+    assert again.stability > yesterday.stability and again.due > at(30)  # right: pushed out
+    assert list(again.review_log.values_list("source", flat=True)) == ["practice", "competition"]
+    fresh = MemoryCard.objects.get(person=learner.user, question=new_one)
+    assert fresh.pk == seen.pk and fresh.source == "competition" and fresh.wrong_count == 1
+    assert set(book_cards(person=learner.user).values_list("question", flat=True)) == {known_weak.pk, new_one.pk}
+    # The drill's wrong answer lands in the very card practice would have used, due the next day.
+    assert timezone.localdate(fresh.due) == timezone.localdate(at(30)) + timedelta(days=1)
+    assert not MemoryCard.objects.filter(person=silent.user).exists()  # saying nothing is no answer
 
 
 def test_correct_answers_are_not_in_the_state_until_revealed():
@@ -404,3 +412,68 @@ def test_a_reconnecting_phone_renders_only_its_own_screen(monkeypatch):
     rendered.clear()
     frames = rendering.build_frames(competition_id=game.pk, at=at(0))
     assert sorted(rendered) == sorted(rendering.ROLES) and "host-tally" in frames[rendering.HOST].text
+
+
+def test_a_silent_buzz_winner_loses_the_penalty():
+    """Mutation survivor (issue 12, item 9): the winner who buzzes and then says nothing was never penalised
+    by any test; deleting the silent-winner branch of scoring._settle_buzzer went unnoticed."""
+    game = make_game(rounds=[(RoundKind.BUZZER, [make_question()])], seconds=10)
+    winner, other = join_players(game, 2)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    services.open_buzzing(competition_id=game.pk, at=at(1))
+    assert services.buzz(player_id=winner.pk, game_question_id=game.current_id, at=at(2)).buzz == "won"
+    assert services.advance_overdue(competition_id=game.pk, at=at(13))  # the answer time runs out in silence
+    services.reveal(competition_id=game.pk, at=at(14))
+    scores = dict(Player.objects.values_list("pk", "score"))
+    assert scores == {winner.pk: -5, other.pk: 0}
+    silent = Answer.objects.get(player=winner)
+    assert silent.points == -5 and silent.ratio == 0 and not silent.labels
+
+
+def test_a_risk_player_who_wagers_and_stays_silent_loses_the_wager():
+    """Mutation survivor: the silent wagerer's answer row could be written for nobody (player_id=None)."""
+    game = make_game(rounds=[(RoundKind.RISK, [make_question()])], seconds=10)
+    bold, quiet = join_players(game, 2)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    services.place_wager(player_id=quiet.pk, game_question_id=game.current_id, amount=20, at=at(1))
+    services.advance_overdue(competition_id=game.pk, at=at(services.WAGER_SECONDS))
+    answer(bold, game, "A", seconds=services.WAGER_SECONDS + 1)
+    assert services.advance_overdue(competition_id=game.pk, at=at(services.WAGER_SECONDS + 11))
+    services.reveal(competition_id=game.pk, at=at(services.WAGER_SECONDS + 12))
+    assert dict(Player.objects.values_list("pk", "score")) == {bold.pk: 10, quiet.pk: -20}
+    assert Answer.objects.get(player=quiet).points == -20
+
+
+def test_recomputing_one_drill_counts_only_its_own_answers():
+    """Mutation survivor: recompute_scores summed every drill's answers without its competition filter."""
+    from competitions.scoring import recompute_scores
+
+    first, second = make_game(), make_game()
+    (one,) = join_players(first, 1)
+    (other,) = join_players(second, 1, username=None)
+    for game, player in ((first, one), (second, other)):
+        started(game)
+        services.open_question(competition_id=game.pk, at=at(0))
+        answer(player, game, "A", seconds=1)
+        services.reveal(competition_id=game.pk, at=at(2))
+    Answer.objects.filter(player=other).update(points=99)
+    recompute_scores(Competition.objects.get(pk=first.pk))
+    one.refresh_from_db()
+    assert one.score == 10
+
+
+def test_a_buzz_winner_who_answers_right_has_a_full_ratio_in_the_ledger():
+    """Mutation survivor: a buzzer answer counted twice in the expected number (ratio 0.5 instead of 1)."""
+    game = make_game(rounds=[(RoundKind.BUZZER, [make_question()])], seconds=10)
+    (winner,) = join_players(game, 1)
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    services.open_buzzing(competition_id=game.pk, at=at(1))
+    services.buzz(player_id=winner.pk, game_question_id=game.current_id, at=at(2))
+    answer(winner, game, "A", seconds=3)
+    services.reveal(competition_id=game.pk, at=at(4))
+    services.finish(competition_id=game.pk, at=at(5))
+    entry = LedgerEntry.objects.get(person=winner.user)
+    assert entry.score_ratio == 1.0 and entry.points == 10

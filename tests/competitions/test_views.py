@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
+from competitions import selectors
 from competitions.models import Competition, Player, RoundKind, Status
 from tests.competitions.factories import join_players, make_game
 from tests.conftest import make_area, make_user
@@ -211,3 +212,13 @@ def test_a_player_of_a_paused_drill_is_led_back_to_it_from_home(client):
     page = client.get(reverse("home")).content.decode()
     assert "医保知识大练兵" in page and "已暂停" in page
     assert f'href="{reverse("competitions:play", args=[game.code])}"' in page
+
+
+def test_the_results_page_names_the_hard_point_threshold_the_report_uses(client, center, monkeypatch):
+    monkeypatch.setattr(selectors, "HARD_POINT_BELOW", 0.5)
+    host = make_user(Role.SUPERVISOR, center=center)
+    game = make_game(host=host)
+    Competition.objects.filter(pk=game.pk).update(status=Status.FINISHED)
+    client.force_login(host)
+    page = client.get(reverse("competitions:results", args=[game.pk])).content.decode()
+    assert "正确率低于 50%" in page and "60%" not in page

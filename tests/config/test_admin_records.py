@@ -4,7 +4,7 @@ the admin, and their pages name people without linking to the user pages closed 
 import pytest
 from django.urls import reverse
 
-RECORDS = ["quizzes_attempt", "quizzes_questionreport", "quizzes_mistakeentry", "simulations_run"]
+RECORDS = ["quizzes_attempt", "quizzes_questionreport", "quizzes_memorycard", "simulations_run"]
 
 
 @pytest.mark.parametrize("model", RECORDS)

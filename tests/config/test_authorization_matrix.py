@@ -10,6 +10,7 @@ fails the first test until somebody decides who may open it.
 
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -19,11 +20,14 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from competitions import services as game_services
+from leaderboard.models import MentorPair, PairStatus
 from quizzes.models import QuestionImport
 from quizzes.services import answer_now
+from quizzes.services.assignments import assign_weak_point_paper
 from quizzes.services.exams import start_exam
 from quizzes.services.practice import start_practice
 from quizzes.services.reports import report_question
+from reports.models import RatingImport
 from simulations import services as sim_services
 from tests.competitions.factories import make_game
 from tests.conftest import make_area, make_center, make_team, make_user
@@ -122,6 +126,25 @@ def build_world(tmp_path) -> World:
     game = make_game(host=sup_own)
     game_services.join(code=game.code, user=owner, at=now)
 
+    assignment = assign_weak_point_paper(
+        team=team_a1, area_ids=[area.pk], question_ids=[], due_at=now + timedelta(days=7), assigned_by=sup_own, at=now
+    )
+    rating_import = RatingImport.objects.create(
+        uploaded_by=world.manager, center=center_a, filename="ratings.csv", rows=[], created_at=now
+    )
+    # 帮: the owner is the mentee of a strong clerk of the same team (not one of the viewers).
+    mentor = make_user(Role.STAFF, team=team_a1, full_name="师傅")
+    pair = MentorPair.objects.create(
+        center=center_a,
+        area=area,
+        mentor=mentor,
+        mentee=owner,
+        status=PairStatus.CONFIRMED,
+        decided_by=sup_own,
+        started_at=now,
+        decided_at=now,
+    )
+
     world.objects = {
         "lesson": lesson,
         "draft_lesson": draft_lesson,
@@ -137,6 +160,11 @@ def build_world(tmp_path) -> World:
         "run": run,
         "mistake": mistake,
         "game": game,
+        "area": area,
+        "team": team_a1,
+        "assignment": assignment,
+        "rating_import": rating_import,
+        "pair": pair,
     }
     return world
 
@@ -176,6 +204,15 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "competitions:screen": {"code": o["game"].code},
         "competitions:play": {"code": o["game"].code},
         "competitions:qr": {"code": o["game"].code},
+        "reports:evidence": {"person_id": world.owner.pk, "area_id": o["area"].pk},
+        "reports:team": {"team_id": o["team"].pk},
+        "reports:person": {"person_id": world.owner.pk},
+        "reports:person_export": {"person_id": world.owner.pk},
+        "reports:assignment": {"assignment_id": o["assignment"].pk},
+        "reports:ratings_preview": {"import_id": o["rating_import"].pk},
+        "leaderboard:pair": {"pk": o["pair"].pk},
+        "leaderboard:pair_end": {"pk": o["pair"].pk},
+        "leaderboard:person": {"pk": world.owner.pk},
     }
 
 
@@ -204,7 +241,7 @@ def test_anonymous_visitors_are_sent_to_login_from_every_url(client, world, meth
     login = reverse(settings.LOGIN_URL)
     kwargs = url_kwargs(world)
     for name, params in project_urls().items():
-        if name == "accounts:login":
+        if name in OPEN_DOORS:
             continue
         url = reverse(name, kwargs=kwargs[name] if params else None)
         response = getattr(client, method)(url)
@@ -212,8 +249,29 @@ def test_anonymous_visitors_are_sent_to_login_from_every_url(client, world, meth
         assert response["Location"].startswith(f"{login}?next="), (name, response["Location"])
 
 
-def test_the_login_page_is_the_one_open_door(client):
+def _callbacks(patterns, namespace: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name != "admin":
+                yield from _callbacks(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern.callback
+
+
+def _is_open(callback) -> bool:
+    view = getattr(callback, "view_class", None)
+    return getattr(callback, "login_required", True) is False or getattr(view, "login_required", True) is False
+
+
+# The only views without a login: the login page, and the load balancer's health check (200/503, no detail).
+OPEN_DOORS = {"accounts:login", "healthz"}
+
+
+def test_the_login_page_and_the_health_check_are_the_only_open_doors(client):
     assert client.get(reverse("accounts:login")).status_code == 200
+    assert client.get(reverse("healthz")).content == b"ok\n"
+    open_views = {name for name, callback in _callbacks(get_resolver().url_patterns) if _is_open(callback)}
+    assert open_views == OPEN_DOORS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,7 +279,7 @@ def test_the_login_page_is_the_one_open_door(client):
 
 # URL name → who may open it (the owner is "owner"). Everyone else in the world is an intruder.
 ALLOWED = {
-    "training:person_progress": {"owner", "sup_own", "manager"},  # not the content admin: they write lessons
+    "training:person_progress": {"owner", "sup_own", "manager", "admin"},  # the center's managers and admins
     "quizzes:attempt": {"owner"},  # an attempt is its person's only, whatever the viewer's role
     "quizzes:attempt_answer": {"owner"},
     "quizzes:attempt_submit": {"owner"},
@@ -247,6 +305,18 @@ ALLOWED = {
     "competitions:screen": {"sup_own"},
     "competitions:qr": {"sup_own"},
     "competitions:play": {"owner"},  # non-players are sent to the join page (302), never shown the game
+    # 能力报表: staff see their own person view; supervisors their teams; the center's managers and admins all.
+    "reports:evidence": {"owner", "sup_own", "manager", "admin"},
+    "reports:person": {"owner", "sup_own", "manager", "admin"},
+    "reports:person_export": {"owner", "sup_own", "manager", "admin"},
+    "reports:team": {"sup_own", "manager", "admin"},
+    "reports:assignment": {"sup_own", "manager", "admin"},
+    "reports:ratings_preview": {"manager"},  # the uploader only
+    # A mentee's progress: the pair, the mentee's supervisor and manager (who decide pairs), not the admin.
+    "leaderboard:pair": {"owner", "sup_own", "manager"},
+    "leaderboard:pair_end": {"sup_own", "manager"},
+    # Honours and points by week are public inside the center (the results behind them are not).
+    "leaderboard:person": {"owner", "colleague", "sup_own", "sup_other_team", "manager", "admin"},
 }
 VIEWERS = [
     "owner",
@@ -297,6 +367,7 @@ POST_ONLY = {
     "quizzes:practice_answer",
     "simulations:answer",
     "simulations:check",
+    "leaderboard:pair_end",
 }
 
 
@@ -315,7 +386,7 @@ def test_drafts_are_not_found_by_staff(client, world):
 # 3. Pages for a role: the wrong role gets 403, and the wrong center never sees the owner's name.
 
 ROLE_PAGES = {
-    "training:team_progress": ("get", {"owner", "admin"}),
+    "training:team_progress": ("get", {"owner"}),
     "training:preview": ("post", {"owner", "sup_own", "manager"}),
     "quizzes:import": ("get", {"owner", "sup_own", "manager"}),
     "quizzes:export": ("get", {"owner", "sup_own", "manager"}),
@@ -323,7 +394,12 @@ ROLE_PAGES = {
     "quizzes:report_queue": ("get", {"owner", "sup_own", "manager"}),
     "quizzes:report_close": ("post", {"owner", "sup_own", "manager"}),
     "reports:index": ("get", {"owner"}),
+    "quizzes:retention": ("get", {"owner"}),
     "reports:export": ("get", {"owner"}),
+    "reports:export_csv": ("get", {"owner"}),
+    "reports:weak": ("get", {"owner"}),
+    "reports:create_paper": ("post", {"owner"}),
+    "reports:ratings_import": ("get", {"owner", "sup_own"}),
     "competitions:create": ("get", {"owner"}),
     "competitions:pick": ("get", {"owner"}),
 }
@@ -355,8 +431,8 @@ def test_no_page_of_another_center_shows_the_owner(client, world):
                 if response.get("Content-Type", "").startswith("text/")
                 else ""
             )
-            if viewer in ("sup_other_team", "colleague") and name in {"leaderboard:index"}:
-                continue  # the 比学赶超 board ranks the whole center by design
+            if viewer in ("sup_other_team", "colleague") and name in {"leaderboard:index", "leaderboard:screen"}:
+                continue  # the 比学赶超 board and the hall screen rank the whole center by design
             assert name_of_owner not in body, (viewer, name)
 
 

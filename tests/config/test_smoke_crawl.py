@@ -51,8 +51,15 @@ DEMO_CONTENT = re.compile(r"^/training/lessons/\d+/$|^/quizzes/lessons/\d+/check
 
 # Pages a role is expected to be refused even if it were to guess them.
 REFUSED = {
-    "staff01": ["/reports/", "/quizzes/manage/import/", "/quizzes/manage/stats/", "/training/teams/"],
-    "sup1": ["/quizzes/manage/import/", "/quizzes/manage/reports/"],
+    "staff01": [
+        "/reports/",
+        "/reports/weak/",
+        "/reports/ratings/import/",
+        "/quizzes/manage/import/",
+        "/quizzes/manage/stats/",
+        "/training/teams/",
+    ],
+    "sup1": ["/quizzes/manage/import/", "/quizzes/manage/reports/", "/reports/ratings/import/"],
     "manager": ["/quizzes/manage/import/"],
     "admin": [],
 }

@@ -61,7 +61,7 @@ def test_time_runs_out_and_the_attempt_is_finalized_at_the_deadline(phone_page, 
     page.get_by_label("A. 本人有效身份证件").check()
     page.locator("#save-q1").get_by_text("已保存").wait_for()
     # No clicking: the countdown reaches zero, the page reloads and the server closes the attempt.
-    page.get_by_text("作答时间已到，系统已按截止时间自动交卷。").wait_for(timeout=15_000)
+    page.get_by_text("时间到，已自动交卷（按截止时间收卷）。").wait_for(timeout=15_000)
     screenshot(page, "exam-expired")
     attempt = Attempt.objects.get(person=clerk)
     assert attempt.status == AttemptStatus.EXPIRED

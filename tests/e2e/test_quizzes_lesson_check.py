@@ -1,7 +1,8 @@
 """A clerk answers a lesson's check on a phone, sees what was right and why, and it lands in the ledger."""
 
 from leaderboard.models import LedgerEntry
-from quizzes.models import MistakeEntry, QuestionKind
+from quizzes.memory_selectors import book_cards
+from quizzes.models import QuestionKind
 from tests.conftest import make_user
 from tests.e2e.conftest import login, screenshot
 from tests.quizzes.factories import make_lesson, make_question
@@ -38,4 +39,4 @@ def test_lesson_check_on_a_phone(phone_page, area):
 
     entry = LedgerEntry.objects.get(person=clerk)
     assert entry.score_ratio == 0.75
-    assert MistakeEntry.objects.filter(person=clerk, question=multiple).exists()
+    assert book_cards(person=clerk).filter(question=multiple).exists()

@@ -1,7 +1,7 @@
 """Practice on a phone: htmx swaps feedback and the next question in without reloading the page."""
 
 from leaderboard.models import ActivityKind, LedgerEntry
-from quizzes.models import MistakeEntry
+from quizzes.memory_selectors import book_cards
 from tests.conftest import make_user
 from tests.e2e.conftest import login, screenshot
 from tests.quizzes.factories import make_question
@@ -34,7 +34,7 @@ def test_practice_an_area_question_by_question(phone_page, area):
     assert page.evaluate("window.__sameDocument") is True
     page.get_by_test_id("round-result").click()
     page.get_by_test_id("score-card").wait_for()
-    assert MistakeEntry.objects.filter(person=clerk).count() == 2
+    assert book_cards(person=clerk).count() == 2
     assert LedgerEntry.objects.filter(person=clerk, activity_kind=ActivityKind.PRACTICE).count() == 1
 
     page.goto("/quizzes/mistakes/")

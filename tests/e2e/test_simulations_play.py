@@ -81,7 +81,7 @@ def test_jiang_ayi_good_path_then_bad_path(phone_page, staff):
 
 def test_a_run_left_alone_is_closed_by_the_server_with_the_timeout_scored(phone_page, staff, area, tmp_path):
     data = small_scenario(area.code, title="极短时限的接待", step_time_limit=5)
-    data["steps"][0]["timeout"] = {"next": "left", "feedback": "居民等不及走了。", "score": {"manners": -3}}
+    data["steps"][0]["timeout"] = {"next": "left", "feedback": "居民等不及走了。"}
     scenario = import_dict(tmp_path, data)
     page = phone_page
     login(page, staff.username)
@@ -97,5 +97,5 @@ def test_a_run_left_alone_is_closed_by_the_server_with_the_timeout_scored(phone_
     screenshot(page, "sim-11-timeout-review")
     run = Run.objects.get(person=staff, scenario=scenario)
     answer = run.answers.get()
-    assert answer.timed_out and answer.manners == -3
+    assert answer.timed_out and (answer.accuracy, answer.manners) == (-5, -10)  # as bad as the worst reply
     assert (answer.answered_at - answer.started_at).total_seconds() == 5  # closed as of the deadline itself

@@ -72,3 +72,35 @@ def test_unknown_kind_is_refused(staff, area):
         record_result(
             person=staff, area=area, kind="karaoke", activity_id=1, score_ratio=1, points=0, at=timezone.now()
         )
+
+
+def test_rebuild_points_recomputes_the_day_and_total_tallies_from_the_ledger(staff, area, team):
+    """No test ran rebuild_points (mutmut: 93 mutants without a test); the tallies it writes must equal
+    the ones record_result keeps, row for row, whatever was in the tally tables before."""
+    from leaderboard.models import DailyPoints, PointsTotal
+    from leaderboard.services import rebuild_points
+    from tests.conftest import make_user
+
+    colleague, other_area = make_user(team=team), make_area()
+    now = timezone.now()
+    results = [(staff, area, 1, 80, 0), (staff, area, 2, 20, 0), (staff, area, 3, 5, 2), (staff, other_area, 4, 7, 0)]
+    results += [(colleague, area, 5, 30, 1)]
+    for person, in_area, activity, points, days_ago in results:
+        record_result(
+            person=person, area=in_area, kind=ActivityKind.EXAM, activity_id=activity, score_ratio=0.5,
+            points=points, at=now - timedelta(days=days_ago),
+        )  # fmt: skip
+
+    def tallies():
+        fields = ("person_id", "area_id", "team_id", "center_id", "points", "activities")
+        return (
+            sorted(DailyPoints.objects.values_list(*fields, "day")),
+            sorted(PointsTotal.objects.values_list(*fields)),
+        )
+
+    kept = tallies()
+    assert len(kept[0]) == 4 and len(kept[1]) == 3
+    PointsTotal.objects.update(points=0)
+    DailyPoints.objects.filter(person=colleague).delete()
+    assert rebuild_points() == 4
+    assert tallies() == kept

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from quizzes.bank_format import COLUMNS, MAX_BYTES, neutralize
+from lianbing.spreadsheets import neutralize
+from quizzes.bank_format import COLUMNS, MAX_BYTES
 from quizzes.models import LessonQuestion, Question, QuestionImport
 from quizzes.services.bank_io import export_bank, import_bank_file
 from tests.conftest import make_area
@@ -143,3 +144,57 @@ def test_admin_pages_are_for_content_admins_only(staff_client, manager, client):
         assert staff_client.get(reverse(f"quizzes:{name}", args=args)).status_code == 403
     client.force_login(manager)
     assert client.get(reverse("quizzes:stats")).status_code == 403
+
+
+def xlsx_with(*rows: list) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(COLUMNS)
+    for values in rows:
+        sheet.append(values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_row(**changes) -> list:
+    values = dict(zip(COLUMNS, row().split(","), strict=True)) | changes
+    return [values[column] for column in COLUMNS]
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"), [("难度", "K3"), ("题干", "B3"), ("答案", "I3"), ("解析", "J3"), ("选项A", "C3")]
+)
+def test_a_formula_in_any_cell_is_refused_naming_the_cell_and_the_formula(social, column, cell):
+    """Hole 5: pandas read a formula cell as blank (no cached value): `=1+1` in 难度 silently became the
+    default, and in 题干 or 答案 the message said the cell was empty."""
+    data = xlsx_with(xlsx_row(), xlsx_row(**{"题干": "第二题", column: "=1+1"}))
+    checked, _summary = import_bank_file(filename="bank.xlsx", data=data)
+    assert not checked.ok
+    message = " ".join(error.message for error in checked.errors)
+    assert cell in message and "=1+1" in message and "公式" in message
+    assert "为空" not in message
+    assert not Question.objects.exists()
+
+
+def test_an_exported_bank_with_quoted_formula_text_still_imports(social):
+    checked, _summary = import_bank_file(filename="bank.xlsx", data=xlsx_with(xlsx_row(**{"题干": "'=不是公式"})))
+    assert checked.ok, checked.errors
+    assert Question.objects.get().stem == "=不是公式"
+
+
+def test_cells_that_look_like_numbers_keep_their_text(social):
+    """Mutation survivor: reading the CSV without dtype=str turned 010 into 10 and 2.50 into 2.5."""
+    checked, _summary = import_bank_file(filename="a.csv", data=csv_file(row(stem="0101", a="010", b="2.50")))
+    assert checked.ok
+    question = Question.objects.get()
+    assert question.stem == "0101" and [o.text for o in question.options.all()] == ["010", "2.50"]
+
+
+def test_the_export_of_an_empty_bank_still_has_its_header_row():
+    """Mutation survivor: without columns=, an export with no question lost its header."""
+    frame = pd.read_excel(io.BytesIO(export_bank(fmt="xlsx")), dtype=str)
+    assert list(frame.columns) == COLUMNS and frame.empty
+    assert export_bank(fmt="csv").decode("utf-8-sig").splitlines()[0] == ",".join(COLUMNS)

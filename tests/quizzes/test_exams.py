@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leaderboard.models import ActivityKind, LedgerEntry
-from quizzes.models import Attempt, AttemptStatus, MistakeEntry, PaperKind, PaperRule, QuestionKind
+from quizzes.memory_selectors import book_cards
+from quizzes.models import Attempt, AttemptStatus, PaperKind, PaperRule, QuestionKind
 from quizzes.services import AttemptClosed
-from quizzes.services.exams import QuizUnavailable, save_answer, start_exam, submit_exam
+from quizzes.services.exams import QuizUnavailable, finalize_overdue, save_answer, start_exam, submit_exam
 from tests.conftest import make_area, make_user
 from tests.quizzes.factories import make_question, make_quiz, one_of_each_kind
 
@@ -70,7 +71,7 @@ def test_a_double_submit_gives_one_result_and_one_ledger_row_per_area(staff, now
         ("社会保障", 1.0, 10),
         ("服务规范与礼仪", 0.0, 0),
     }
-    assert MistakeEntry.objects.filter(person=staff).count() == 1
+    assert book_cards(person=staff).count() == 1
 
 
 def test_double_submit_through_the_page_says_already_submitted(staff_client, staff, area):
@@ -83,6 +84,20 @@ def test_double_submit_through_the_page_says_already_submitted(staff_client, sta
     assert "已提交" in response.content.decode()
     assert Attempt.objects.get(pk=attempt.pk).score == 10
     assert LedgerEntry.objects.filter(person=staff).count() == 1
+
+
+@pytest.mark.parametrize("closed_first", [True, False])
+def test_a_submit_after_the_deadline_says_time_is_up_not_already_submitted(staff_client, staff, area, closed_first):
+    """Issue 13: after the deadline the clerk read 已提交 (as if they had handed in twice)."""
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=60)
+    attempt = start_exam(person=staff, quiz=quiz, at=timezone.now() - timedelta(minutes=5))
+    if closed_first:  # the cron job (or the countdown's reload) closed it before the clerk's tap
+        finalize_overdue(at=timezone.now())
+    response = staff_client.post(reverse("quizzes:attempt_submit", args=[attempt.pk]), {"q1": "A"}, follow=True)
+    html = response.content.decode()
+    assert "时间到，已自动交卷" in html
+    assert "已提交" not in html
+    assert Attempt.objects.get(pk=attempt.pk).status == AttemptStatus.EXPIRED
 
 
 def test_the_exam_page_holds_no_answer_or_explanation_for_any_kind(staff_client, staff, area):
@@ -267,3 +282,47 @@ def test_accepted_answers_are_edited_one_per_line_in_the_admin(client, content_a
     assert client.post(url, data).status_code == 302
     question.refresh_from_db()
     assert question.accepted_answers == ["一次", "一次性"]
+
+
+def test_an_exam_closes_at_its_deadline_not_a_moment_after(staff, area, now):
+    """Mutation survivor (issue 12, item 9): `at >= deadline` → `at > deadline` survived: no test looked at
+    the very instant of the deadline. At it, the answer is refused and the attempt closes."""
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=60)
+    attempt = start_exam(person=staff, quiz=quiz, at=now)
+    deadline = now + timedelta(seconds=60)
+    save_answer(attempt=attempt, position=1, values=["A"], at=deadline - timedelta(microseconds=1))
+    with pytest.raises(AttemptClosed):
+        save_answer(attempt=attempt, position=2, values=["A", "B"], at=deadline)
+    attempt.refresh_from_db()
+    assert attempt.status == AttemptStatus.EXPIRED and attempt.submitted_at == deadline
+
+
+def test_a_quiz_closed_at_this_very_moment_cannot_be_started(staff, area, now):
+    quiz = make_quiz(one_of_each_kind(area), closes_at=now)
+    with pytest.raises(QuizUnavailable):
+        start_exam(person=staff, quiz=quiz, at=now)
+
+
+@pytest.mark.parametrize("closes_in, limit, expected", [(300, 600, 300), (900, 600, 600), (None, 600, 600)])
+def test_the_deadline_is_the_earlier_of_the_close_time_and_the_time_limit(staff, area, now, closes_in, limit, expected):
+    """Mutation survivor (issue 12, item 9): min → max in deadline_for survived; both orders are pinned here."""
+    closes_at = now + timedelta(seconds=closes_in) if closes_in is not None else None
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=limit, closes_at=closes_at)
+    assert start_exam(person=staff, quiz=quiz, at=now).deadline == now + timedelta(seconds=expected)
+
+
+def test_a_quiz_with_a_close_time_and_no_limit_ends_at_the_close_time(staff, area, now):
+    quiz = make_quiz(one_of_each_kind(area), time_limit_seconds=None, closes_at=now + timedelta(minutes=5))
+    assert start_exam(person=staff, quiz=quiz, at=now).deadline == now + timedelta(minutes=5)
+
+
+def test_a_rule_for_one_kind_draws_only_that_kind(staff, area, now):
+    """Mutation survivor: 组卷 ignoring the rule's kind survived a seeded test; every seed must hold."""
+    single = make_question(area, stem="唯一的单选题")
+    for i in range(5):
+        make_question(area, stem=f"判断{i}", kind=QuestionKind.TRUE_FALSE)
+    quiz = make_quiz(paper_kind=PaperKind.RULES)
+    PaperRule.objects.create(quiz=quiz, area=area, kind=QuestionKind.SINGLE, count=1, points=5)
+    for seed in range(10):
+        attempt = start_exam(person=make_user(), quiz=quiz, at=now, rng=random.Random(seed))
+        assert [item.snapshot["stem"] for item in attempt.items.all()] == [single.stem]

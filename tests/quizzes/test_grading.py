@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from quizzes.grading import grade, normalize_answer
-from quizzes.models import MistakeEntry, QuestionKind
-from quizzes.services import record_mistake
+from quizzes.models import MemoryCard, QuestionKind
+from quizzes.services import record_outcome
 from tests.quizzes.factories import make_question
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +47,10 @@ def test_fill_blank_full_width_and_case():
     assert not grade(question, text="12345").correct
 
 
-def test_record_mistake_twice_counts_and_resets_streak(staff):
+def test_a_second_wrong_answer_counts_on_the_same_card(staff):
     question = make_question()
     now = timezone.now()
-    record_mistake(person=staff, question=question, source="practice", at=now)
-    MistakeEntry.objects.update(correct_streak=1)
-    entry = record_mistake(person=staff, question=question, source="exam", at=now)
-    assert (entry.wrong_count, entry.correct_streak, entry.source) == (2, 0, "exam")
-    assert MistakeEntry.objects.count() == 1
+    record_outcome(person=staff, question=question, ratio=0, source="practice", at=now)
+    card = record_outcome(person=staff, question=question, ratio=0.5, source="exam", at=now)
+    assert (card.wrong_count, card.reviews, card.source) == (2, 2, "exam")
+    assert MemoryCard.objects.count() == 1

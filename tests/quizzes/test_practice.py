@@ -9,35 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leaderboard.models import ActivityKind, LedgerEntry
-from quizzes.models import Attempt, AttemptMode, AttemptStatus, MistakeEntry
+from quizzes.memory_selectors import book_cards
+from quizzes.models import Attempt, AttemptMode, AttemptStatus, MemoryCard
 from quizzes.selectors import daily_streak
-from quizzes.services import answer_now, record_correct, record_mistake
+from quizzes.services import answer_now, record_outcome
 from quizzes.services.practice import DAILY_SIZE, close_abandoned_rounds, daily_practice, start_practice
 from tests.quizzes.factories import make_question, one_of_each_kind
 
 pytestmark = pytest.mark.django_db
-
-
-def test_a_question_leaves_the_book_after_two_right_answers_on_different_days(staff, area):
-    question = make_question(area)
-    monday = timezone.now()
-    record_mistake(person=staff, question=question, source="practice", at=monday)
-    record_correct(person=staff, question=question, at=monday)
-    entry = record_correct(person=staff, question=question, at=monday + timedelta(minutes=5))
-    assert entry.correct_streak == 1 and entry.mastered_at is None  # same day: counts once
-    assert entry.due_on == timezone.localdate(monday) + timedelta(days=1)
-    entry = record_correct(person=staff, question=question, at=monday + timedelta(days=1))
-    assert entry.mastered_at is not None
-
-
-def test_a_wrong_answer_in_between_starts_the_streak_again(staff, area):
-    question = make_question(area)
-    day = timezone.now()
-    record_mistake(person=staff, question=question, source="practice", at=day)
-    record_correct(person=staff, question=question, at=day)
-    record_mistake(person=staff, question=question, source="daily", at=day + timedelta(days=1))
-    entry = record_correct(person=staff, question=question, at=day + timedelta(days=2))
-    assert entry.correct_streak == 1 and entry.mastered_at is None
 
 
 def test_a_practice_round_gives_feedback_per_question_and_reports_once_at_the_end(staff, area):
@@ -55,7 +34,7 @@ def test_a_practice_round_gives_feedback_per_question_and_reports_once_at_the_en
     assert not attempt.is_open
     entry = LedgerEntry.objects.get(person=staff, activity_kind=ActivityKind.PRACTICE)
     assert entry.activity_id == str(attempt.pk)
-    assert MistakeEntry.objects.filter(person=staff, mastered_at__isnull=True).count() >= 1
+    assert book_cards(person=staff).count() >= 1
 
 
 def test_practice_through_htmx_returns_just_the_card(staff_client, staff, area):
@@ -77,7 +56,7 @@ def test_practice_through_htmx_returns_just_the_card(staff_client, staff, area):
 def test_daily_practice_puts_due_mistakes_first_and_is_one_per_day(staff, area):
     bank = [make_question(area, stem=f"题{i}") for i in range(12)]
     now = timezone.now()
-    record_mistake(person=staff, question=bank[5], source="exam", at=now - timedelta(days=2))
+    record_outcome(person=staff, question=bank[5], ratio=0, source="exam", at=now - timedelta(days=2))
     attempt = daily_practice(person=staff, at=now)
     assert attempt.items.count() == DAILY_SIZE
     assert attempt.items.get(position=1).question == bank[5]
@@ -104,8 +83,8 @@ def test_the_mistake_book_lists_only_my_open_mistakes(staff_client, staff, area)
     from tests.conftest import make_user
 
     mine, theirs = make_question(area, stem="我的错题"), make_question(area, stem="别人的错题")
-    record_mistake(person=staff, question=mine, source="practice", at=timezone.now())
-    record_mistake(person=make_user(), question=theirs, source="practice", at=timezone.now())
+    record_outcome(person=staff, question=mine, ratio=0, source="practice", at=timezone.now())
+    record_outcome(person=make_user(), question=theirs, ratio=0, source="practice", at=timezone.now())
     html = staff_client.get(reverse("quizzes:mistakes")).content.decode()
     assert "我的错题" in html and "别人的错题" not in html
 
@@ -204,10 +183,8 @@ def test_daily_practice_then_weak_areas_then_new_questions(staff, area):
     good = start_practice(person=staff, area=strong, at=now - timedelta(days=2))
     for item in good.items.all():
         answer(good, item.position, ["A"], now - timedelta(days=2))
-    due = MistakeEntry.objects.filter(person=staff).first().question  # one of the four is due today
-    MistakeEntry.objects.filter(person=staff).exclude(question=due).update(
-        due_on=timezone.localdate(now) + timedelta(days=3)
-    )
+    due = book_cards(person=staff).first().question  # one of the four is due today
+    MemoryCard.objects.filter(person=staff).exclude(question=due).update(due=now + timedelta(days=3))
     attempt = daily_practice(person=staff, at=now)
     areas = [item.area_id for item in attempt.items.order_by("position")]
     assert attempt.items.count() == DAILY_SIZE

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from quizzes.bank_format import MAX_BYTES, neutralize, read_bank_file, unneutralize
+from lianbing.spreadsheets import neutralize, unneutralize
+from quizzes.bank_format import MAX_BYTES, read_bank_file
 from quizzes.models import Attempt, AttemptMode, QuestionImport, QuestionReport
 from quizzes.services.bank_io import export_bank
 from quizzes.services.exams import save_answer, start_exam, submit_exam

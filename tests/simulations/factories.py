@@ -39,6 +39,8 @@ def small_scenario(area_code: str, **overrides) -> dict:
         "step_time_limit": 60,
         "persona": {"name": "测试居民", "age": 70, "situation": "来办事", "mood": "平静"},
         "start": "ask",
+        # Silence at any step: the resident leaves (the importer wants every step's timeout branch).
+        "timeout": {"next": "left", "feedback": "居民等不到回应，离开了。"},
         "steps": [
             {
                 "key": "ask",

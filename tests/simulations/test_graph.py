@@ -31,7 +31,10 @@ def test_a_valid_scenario_imports_with_its_ideal_path_and_maximum_points(area, t
     assert [n["step"] for n in scenario.ideal_path] == ["ask", "docs", "form", "done"]
     assert (scenario.max_accuracy, scenario.max_manners, scenario.max_completeness) == (30, 5, 15)
     timeout = Choice.objects.get(step__scenario=scenario, step__key="ask", is_timeout=True)
-    assert timeout.next_step.key == "docs" and timeout.manners == -2  # defaults: go on where the ideal led
+    # Silence leads where the file says (here the scenario's timeout: the resident leaves) and costs,
+    # on each dimension, as much as the step's worst reply: meh -5 accuracy, rude -10 manners.
+    assert timeout.next_step.key == "left"
+    assert (timeout.accuracy, timeout.manners, timeout.completeness) == (-5, -10, 0)
 
 
 def test_unreachable_step_is_reported(area, tmp_path):

@@ -42,3 +42,11 @@ def test_rating_needs_a_good_ending_and_sixty_points():
     assert is_good_rating(overall=60, reached_good_ending=True)
     assert not is_good_rating(overall=59, reached_good_ending=True)
     assert not is_good_rating(overall=95, reached_good_ending=False)
+
+
+def test_a_combined_score_on_a_half_rounds_up_not_down():
+    """Issue 13: the combined score came out truncated. 0.7 × 45 + 0.3 × 0 is 31.5 exactly, but in
+    floating point 0.7 × 45 = 31.499999999999996, and floor(x + 0.5) gave 31."""
+    assert combine_with_rubric(overall=45, rubric_ratio=0.0, weight=0.3) == 32
+    assert combine_with_rubric(overall=65, rubric_ratio=1.0, weight=0.3) == 76  # 45.5 + 30 = 75.5
+    assert combine_with_rubric(overall=76, rubric_ratio=0.5, weight=0.4) == 66  # 45.6 + 20 = 65.6

@@ -59,7 +59,12 @@ def test_a_run_is_scored_by_the_documented_formula(staff, scenario):
     assert run.overall == 64
     assert run.rating == Rating.GOOD
     answer = run.answers.get(step_key="docs")
-    assert answer.detail == {"ticked": ["身份证", "户口簿"], "missing": [], "over_asked": ["户口簿"]}
+    assert answer.detail == {
+        "ticked": ["身份证", "户口簿"],
+        "missing": [],
+        "over_asked": ["户口簿"],
+        "reasons": ["户口簿：系统可查的理由"],
+    }
     assert ScenarioMistake.objects.get(person=staff).step.key == "docs"
 
 
@@ -69,11 +74,12 @@ def test_an_answer_after_the_step_deadline_is_refused_and_the_timeout_is_scored(
     assert not result.accepted and result.reason == "deadline"
     run = result.run
     timeout = run.answers.get()
-    assert timeout.timed_out and timeout.manners == -2
+    assert timeout.timed_out and (timeout.accuracy, timeout.manners) == (-5, -10)  # the worst reply's
     assert timeout.answered_at == at(60)  # closed as of the deadline, not of the late request
-    assert run.current_step.key == "docs" and run.step_started_at == at(60)
+    # Silence: the resident leaves (the scenario's timeout branch), as of the deadline.
+    assert run.status == RunStatus.FAILED and run.ending_title == "离开" and run.finished_at == at(60)
     # The late answer was not applied: the good choice's points are nowhere.
-    assert run.accuracy_points == 0
+    assert run.accuracy_points == -5
 
 
 def test_resuming_keeps_the_server_time(staff, scenario):
@@ -104,19 +110,28 @@ def test_branching_on_the_score_so_far_and_early_failure(staff, scenario):
 
 
 def test_an_abandoned_run_is_closed_by_the_command_as_of_its_deadlines(staff, area, tmp_path):
-    data = small_scenario(area.code, time_limit=100, step_time_limit=40)
+    data = small_scenario(area.code, time_limit=70, step_time_limit=40)
+    # Silence at ask: the resident asks again (a step of its own) before giving up.
+    data["steps"][0]["timeout"] = {"next": "waiting", "feedback": "窗口沉默，居民又问了一遍。"}
+    data["steps"].append(
+        {
+            "key": "waiting",
+            "says": "同志？您在听吗？",
+            "choices": [{"key": "sorry", "text": "抱歉", "next": "docs", "ideal": True}],
+        }
+    )
     scenario = import_dict(tmp_path, data)
     run = services.start_run(person=staff, scenario=scenario, at=T0 - timedelta(hours=1))
     call_command("close_overdue_runs")
     run.refresh_from_db()
-    # ask times out at 40 s, docs at 80 s, form at the run's deadline of 100 s.
+    # ask times out at 40 s; waiting at the run's deadline of 70 s.
     assert run.status == RunStatus.TIMED_OUT and run.rating == Rating.BAD
-    assert [a.step_key for a in run.answers.all()] == ["ask", "docs", "form"]
+    assert [a.step_key for a in run.answers.all()] == ["ask", "waiting"]
     assert all(a.timed_out for a in run.answers.all())
     assert run.finished_at == run.deadline
     assert LedgerEntry.objects.filter(person=staff).count() == 1
     call_command("close_overdue_runs")  # idempotent
-    assert run.answers.count() == 3 and LedgerEntry.objects.filter(person=staff).count() == 1
+    assert run.answers.count() == 2 and LedgerEntry.objects.filter(person=staff).count() == 1
 
 
 def test_a_live_run_waits_for_the_rubric_and_then_combines_both(staff, supervisor, area, tmp_path):

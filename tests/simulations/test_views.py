@@ -259,3 +259,14 @@ def test_a_content_admin_sees_the_runs_of_their_own_center_only_in_the_admin(cli
     assert client.get(reverse("admin:simulations_run_change", args=[other.pk])).status_code == 302  # not found
     listing = client.get(reverse("admin:simulations_run_changelist")).content.decode()
     assert f"/run/{own.pk}/change/" in listing and f"/run/{other.pk}/change/" not in listing
+
+
+def test_the_review_states_the_good_rating_threshold_the_scoring_uses(client, staff, supervisor, scenario, monkeypatch):
+    from simulations import scoring
+
+    monkeypatch.setattr(scoring, "GOOD_RATING_MIN", 70)
+    run = services.start_run(person=staff, scenario=scenario, at=timezone.now())
+    services.submit_answer(run=run, turn=0, answer=services.Answer(choice_key="rude"), at=timezone.now())
+    client.force_login(supervisor)
+    page = client.get(reverse("simulations:review", args=[run.pk])).content.decode()
+    assert "不低于 70 分" in page and "60 分" not in page

@@ -46,3 +46,51 @@ def test_a_pack_bigger_than_it_may_unpack_is_refused_before_it_is_opened(social_
         import_zip(upload)
     assert not Lesson.objects.exists()
     assert import_zip(zip_of({"a.md": good("a")})).created  # a small pack still goes in
+
+
+DEEP = 20_000
+
+
+def deeply_nested_lesson() -> str:
+    """Front matter nested 20,000 levels: PyYAML's composer recursed until Python gave up (a 500)."""
+    return good("deep").replace("difficult: true", "difficult: " + "[" * DEEP + "]" * DEEP)
+
+
+def test_front_matter_nested_too_deep_is_a_clear_error_and_nothing_is_written(social_security, tmp_path):
+    (tmp_path / "a.md").write_text(good("a"), encoding="utf-8")
+    (tmp_path / "deep.md").write_text(deeply_nested_lesson(), encoding="utf-8")
+    with pytest.raises(ImportFailed) as failed:
+        importer.import_folder(tmp_path)
+    assert [e.path for e in failed.value.errors] == ["deep.md"]
+    assert "嵌套" in failed.value.errors[0].reason
+    assert not Lesson.objects.exists()
+
+
+def test_the_admin_upload_of_a_deep_pack_answers_with_the_error(admin_client, social_security):
+    from django.urls import reverse
+
+    from tests.training.test_admin import pack
+
+    url = reverse("admin:training_lesson_import")
+    response = admin_client.post(url, {"pack": pack({"a.md": good("a"), "deep.md": deeply_nested_lesson()})})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="import-errors"' in page and "<code>deep.md</code>" in page and "嵌套" in page
+    assert not Lesson.objects.exists()
+
+
+def test_import_lessons_reports_a_deep_file_without_a_traceback(social_security, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    (tmp_path / "deep.md").write_text(deeply_nested_lesson(), encoding="utf-8")
+    with pytest.raises(CommandError, match="未导入任何课时"):
+        call_command("import_lessons", str(tmp_path))
+    assert not Lesson.objects.exists()
+
+
+def test_a_lesson_longer_than_the_preview_accepts_is_refused_by_name(social_security):
+    huge = good("huge").replace("一次告知。", "一次告知。" * (importer.LESSON_MAX_CHARS // 5))
+    with pytest.raises(ImportFailed) as failed:
+        import_zip(zip_of({"a.md": good("a"), "huge.md": huge}))
+    assert [e.path for e in failed.value.errors] == ["huge.md"] and "字符" in failed.value.errors[0].reason
+    assert not Lesson.objects.exists()

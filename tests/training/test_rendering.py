@@ -123,3 +123,40 @@ def test_plain_text_for_snippets():
     assert (
         plain_text(render_markdown("## 标题\n\n**两个**免于提交 &amp; 一次告知").html) == "标题 两个免于提交 & 一次告知"
     )
+
+
+# Runs that made Python-Markdown's inline parser quadratic, at the admin preview's 100,000-character limit.
+PATHOLOGICAL = {
+    "brackets": "[" * 100_000,
+    "image openers": "![" * 50_000,
+    "unclosed links": "[a](" * 25_000,
+    "emphasis": "*a_" * 33_000,
+    "quotes": ">" * 100_000,
+    "backticks": "`a" * 50_000,
+    "html openers": "<a " * 33_000,
+}
+
+
+@pytest.fixture
+def hang_guard():
+    """Not a speed assertion (those live in bench/): a guard that turns a hang into a failure.
+
+    The allowance is generous, minutes of headroom over the seconds the input takes on a loaded machine;
+    the former renderer needed over ten minutes for the bracket run alone (4,000 took 1.7 s, and time grew
+    with the square)."""
+    import signal
+
+    def hung(signum, frame):
+        raise TimeoutError("rendering did not finish: its time is not bounded by its size")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(120)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_no_lesson_input_up_to_the_preview_limit_hangs_the_renderer(hang_guard):
+    for name, text in PATHOLOGICAL.items():
+        html = render_markdown(text).html
+        assert html, name

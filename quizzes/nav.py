@@ -1,0 +1,9 @@
+"""This app's entry in the main navigation (composed by config/navigation.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.navigation import NavEntry
+
+
+def entries(user) -> list[NavEntry]:
+    return [NavEntry("quizzes:index", _("题库练习"), order=30)]
