@@ -37,6 +37,7 @@ CHURN = 0.10
 SEED = """
 import json
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from accounts.models import Role
 from competitions import services
@@ -47,7 +48,7 @@ from tests.quizzes.factories import make_question
 
 def cookie(user):
     s = SessionStore()
-    s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+    s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), settings.AUTHENTICATION_BACKENDS[0]
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
     s.create()
     return "sessionid=" + s.session_key
