@@ -12,6 +12,9 @@ the people with every ledger row of the center), run up to 1M rows. Figures are 
 selector or of the whole view (Django test client: routing, query, template), not network time.
 
     python -m bench.leaderboard_scale [sizes...]     # default 10000 100000 1000000 10000000
+
+Each size's row is kept in var/bench_leaderboard_scale.json as it is measured, and the section of
+docs/benchmarks.md is rewritten from it, so a long 10M run can be a run of its own.
 """
 
 import json
@@ -60,7 +63,9 @@ def _setup_world():
     return center, people, [a.pk for a in areas]
 
 
-def _grow(vendor: str, *, center_id: int, first_person: int, first_area: int, start: int, end: int) -> None:
+def _grow(
+    vendor: str, *, center_id: int, first_person: int, first_team: int, first_area: int, start: int, end: int
+) -> None:
     """Rows start+1..end; row x happens x / PER_DAY days before now (so row 1 is the newest)."""
     from django.db import connection
 
@@ -72,7 +77,8 @@ def _grow(vendor: str, *, center_id: int, first_person: int, first_area: int, st
                 INSERT INTO leaderboard_ledgerentry
                   (person_id, center_id, team_id, area_id, activity_kind, activity_id, title, score_ratio,
                    points, occurred_at, recency_weight)
-                SELECT {first_person} + (x % {PEOPLE}), {center_id}, NULL, {first_area} + ((x / 7) % {AREAS}),
+                SELECT {first_person} + (x % {PEOPLE}), {center_id}, {first_team} + ((x % {PEOPLE}) % {TEAMS}),
+                       {first_area} + ((x / 7) % {AREAS}),
                        CASE x % 4 WHEN 0 THEN 'daily' WHEN 1 THEN 'practice' WHEN 2 THEN 'exam' ELSE 'simulation' END,
                        'b' || x, '', (x % 101) / 100.0, x % 80,
                        strftime('%Y-%m-%d %H:%M:%f', 'now', '-' || (x * 86400.0 / {PER_DAY}) || ' seconds'), 1.0
@@ -85,7 +91,8 @@ def _grow(vendor: str, *, center_id: int, first_person: int, first_area: int, st
                 INSERT INTO leaderboard_ledgerentry
                   (person_id, center_id, team_id, area_id, activity_kind, activity_id, title, score_ratio,
                    points, occurred_at, recency_weight)
-                SELECT {first_person} + (x % {PEOPLE}), {center_id}, NULL, {first_area} + ((x / 7) % {AREAS}),
+                SELECT {first_person} + (x % {PEOPLE}), {center_id}, {first_team} + ((x % {PEOPLE}) % {TEAMS}),
+                       {first_area} + ((x / 7) % {AREAS}),
                        (ARRAY['daily', 'practice', 'exam', 'simulation'])[x % 4 + 1],
                        'b' || x, '', (x % 101) / 100.0, x % 80,
                        now() - make_interval(secs => x * 86400.0 / {PER_DAY}), 1.0
@@ -99,11 +106,6 @@ def _rebuild_aggregates(vendor: str) -> None:
 
     day = "date(occurred_at, '+8 hours')" if vendor == "sqlite" else "(occurred_at AT TIME ZONE 'Asia/Shanghai')::date"
     with connection.cursor() as cur:
-        # The team snapshot: the bulk rows were written without one; give each its person's team.
-        cur.execute(
-            "UPDATE leaderboard_ledgerentry SET team_id = (SELECT team_id FROM accounts_user u "
-            "WHERE u.id = leaderboard_ledgerentry.person_id) WHERE team_id IS NULL"
-        )
         for table in ("leaderboard_dailypoints", "leaderboard_pointstotal", "leaderboard_masterytally"):
             cur.execute(f"DELETE FROM {table}")  # noqa: S608
         cur.execute(
@@ -199,7 +201,15 @@ def worker(sizes: list[int]) -> None:
     done = 0
     for size in sizes:
         t0 = time.perf_counter()
-        _grow(vendor, center_id=center.pk, first_person=people[0][0], first_area=areas[0], start=done, end=size)
+        _grow(
+            vendor,
+            center_id=center.pk,
+            first_person=people[0][0],
+            first_team=people[0][1],
+            first_area=areas[0],
+            start=done,
+            end=size,
+        )
         done = size
         _rebuild_aggregates(vendor)
         load_s = time.perf_counter() - t0
@@ -232,14 +242,35 @@ def worker(sizes: list[int]) -> None:
 # --- driver -----------------------------------------------------------------------------------------
 
 
-def _run(env: dict, sizes: list[int]) -> list[dict]:
+RESULTS = ROOT / "var" / "bench_leaderboard_scale.json"
+
+
+def _save(row: dict, load: str) -> list[dict]:
+    """Keep every size's latest row (a 10M run may be a run of its own) and rewrite the section."""
+    rows = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    rows = [r for r in rows if (r["vendor"], r["size"]) != (row["vendor"], row["size"])] + [row | {"load": load}]
+    rows.sort(key=lambda r: (r["vendor"] != "sqlite", r["size"]))
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(rows, indent=1))
+    _write(rows)
+    return rows
+
+
+def _run(env: dict, sizes: list[int], load: str) -> None:
     cmd = [sys.executable, "-m", "bench.leaderboard_scale", "--worker", *map(str, sizes)]
     if shutil.which("taskset"):
         cmd = ["taskset", "-c", "1", *cmd]
-    out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr[-3000:])
-    return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    for line in proc.stdout:  # one JSON line per size, saved as it comes
+        if line.startswith("{"):
+            row = json.loads(line)
+            print(
+                f"{row['vendor']} {row['size']:,}: week {row['week']:.1f} ms, page {row['page_week']:.1f} ms",
+                flush=True,
+            )
+            _save(row, load)
+    if proc.wait() != 0:
+        raise RuntimeError("worker failed")
 
 
 def _pg(sql: str) -> None:
@@ -254,24 +285,22 @@ def main(sizes: list[int] | None = None) -> None:
 
     sizes = sizes or SIZES
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
-    rows = []
     with tempfile.TemporaryDirectory(prefix="lianbing-bench-") as var_dir:
         env = bench_env(var_dir)
         manage(env, "migrate", "--noinput", "-v0")
-        rows += _run(env, sizes)
+        _run(env, sizes, load)
     _pg(f"DROP DATABASE IF EXISTS {PG_NAME}")
     _pg(f"CREATE DATABASE {PG_NAME}")
     try:
         with tempfile.TemporaryDirectory(prefix="lianbing-bench-") as var_dir:
             env = bench_env(var_dir, DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{PG_NAME}", DB_POOL="0")
             manage(env, "migrate", "--noinput", "-v0")
-            rows += _run(env, sizes)
+            _run(env, sizes, load)
     finally:
         _pg(f"DROP DATABASE IF EXISTS {PG_NAME}")
-    _write(rows, load)
 
 
-def _write(rows: list[dict], load: str) -> None:
+def _write(rows: list[dict]) -> None:
     def fmt(ms):
         return f"{ms:.1f}"
 
@@ -281,8 +310,10 @@ def _write(rows: list[dict], load: str) -> None:
         if not mine:
             continue
         title = "SQLite" if vendor == "sqlite" else "PostgreSQL"
+        loads = ", ".join(sorted({r["load"] for r in mine}))
         lines += [
-            f"\n**{title}** (ms of server time, median; × = growth since the previous size)\n",
+            f"\n**{title}** (ms of server time, median; × = growth since the previous size; "
+            f"load average when the run(s) began: {loads})\n",
             "| ledger rows | week board | month | quarter | all time | team week | most improved | page (week) "
             "| page (all) | page + 304 poll | before issue 9: week board | week ÷ before | week's aggregate rows |",
             "| --- " * 13 + "|",
@@ -304,11 +335,11 @@ results a day, so a bigger ledger is a longer history and the week holds the sam
 size. Rows written in bulk SQL, aggregates rebuilt the way record_result keeps them; then each
 board timed in-process (worker pinned with taskset), median of interleaved runs. "before issue 9"
 is the old week-board query (people joined with every ledger row), run up to 1M rows.
-Load average when the run began: {load} (2 cores shared with other work: compare within a run).
+The machine's 2 cores are shared with other work: compare within a row (baseline and product were
+interleaved in the same run), and read growth between sizes as a shape, not a precise factor.
 {chr(10).join(lines)}
 """
     write_section("比学赶超 boards: data scale", body)
-    print(body)
 
 
 if __name__ == "__main__":

@@ -163,6 +163,9 @@ async def load(port: int, path: str, *, clients: int, seconds: float, headers: s
         await get(reader, writer)  # warm-up: the connection is open and the page has been served once
         await ready.wait()
         await go.wait()  # the window is set
+        if reader.at_eof():  # idle past uvicorn's keep-alive timeout while the others warmed up
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
         while True:
             sent = time.perf_counter()
             if sent >= window["end"]:
@@ -300,10 +303,14 @@ def main() -> None:
             f"{CONCURRENCY[0]} clients (median over the interleaved measurements).\n\n{table(result['rows'])}\n"
         )
     body = f"""
-One uvicorn process (`make run`'s flags, settings defaults: DEBUG off) pinned to core 0 with `taskset`,
-the asyncio load client (uvloop) pinned to core 1; {", ".join(map(str, CONCURRENCY))} keep-alive connections, each
-sending its next request as the last one is answered; {ROUNDS} round(s) of {WINDOW:g} s per page and
-concurrency (medians), each preceded by {WINDOW / 2:g} s of the baseline on a second uvicorn on the same core.
+One uvicorn process (`make run`'s flags, settings defaults: DEBUG off, REQUEST_THREADS 4) pinned to core 0
+with `taskset`, the asyncio load client (uvloop) pinned to core 1; {", ".join(map(str, CONCURRENCY))} keep-alive
+connections, each sending its next request as the last one is answered; {ROUNDS} round(s) per page and
+concurrency (medians) of {WINDOW:g} s at 20 connections ({window(100):g} s at 100), each preceded by half as long
+of the baseline (bench/minimal.py: one HttpResponse of the pages' median size, CommonMiddleware only) on a
+second uvicorn on the same core. "stack only" is an anonymous request through every middleware to the
+login redirect: the shared stack without a view. Server CPU per request: the server process's CPU time
+(/proc) over the requests it answered, steadier than req/s on a busy machine.
 Data: `migrate` + `load_demo`, as `make run` sets it up; the clerk is staff01, the director `manager`.
 Queries: one request's SQL statements, counted in-process after one warm-up request.
 Load average when the run began: {load_avg}. Took {time.monotonic() - started:.0f} s. Raw figures:

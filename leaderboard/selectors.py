@@ -320,6 +320,9 @@ def most_improved(
     }
     if not gains:
         return []
+    # Mastery only breaks ties in points gained: read it for the top `limit` and those tied with the last.
+    cutoff = sorted(gains.values(), reverse=True)[:limit][-1]
+    gains = {pk: gain for pk, gain in gains.items() if gain >= cutoff}
     month_start = timezone.make_aware(datetime.combine(start, datetime.min.time()))
     mastery_now = mastery_frame(people=list(gains))
     mastery_then = mastery_frame(people=list(gains), as_of=month_start)
@@ -400,13 +403,15 @@ def mentor_ranking(*, center_id: int | None, period: str, now: datetime) -> list
 def board_version(*, center_id: int | None) -> str:
     """Changes whenever a board of the center could: its newest ledger row and the pairs' latest change.
 
-    Both are read from the end of an index (ledger_center_newest), so the not-modified answer costs
-    two index lookups whatever the size of the ledger.
+    The newest row is read from the end of an index (ledger_center_newest), so the not-modified answer
+    costs a few small lookups whatever the size of the ledger; the set of 匿名 people is part of it.
     """
     newest = LedgerEntry.objects.filter(center_id=center_id).aggregate(m=Max("id"))["m"] or 0
     pairs = MentorPair.objects.filter(center_id=center_id).aggregate(m=Max("decided_at"), n=Count("id"))
     changed = pairs["m"].timestamp() if pairs["m"] else 0
-    return f"{newest}-{pairs['n']}-{changed:.0f}"
+    # Who chose 匿名 (a few hundred people per center): a name hidden a minute ago must not stay on screen.
+    hidden = User.objects.filter(center_id=center_id, anonymous_on_boards=True).aggregate(n=Count("id"), s=Sum("id"))
+    return f"{newest}-{pairs['n']}-{changed:.0f}-{hidden['n']}.{hidden['s'] or 0}"
 
 
 def week_history(*, person, weeks: int = 12, now: datetime) -> list[dict]:

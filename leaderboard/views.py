@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -47,7 +48,10 @@ def _etag(request, *parts) -> str:
     )
 
 
-def board_context(*, viewer, period: str, area, now) -> dict:
+TOP = 20  # rows of the person board before 显示全部: my own row is in the neighbour card anyway
+
+
+def board_context(*, viewer, period: str, area, now, full: bool = False) -> dict:
     center_id = viewer.center_id
     area_id = area.pk if area else None
     people = selectors.person_ranking(center_id=center_id, period=period, now=now, area_id=area_id)
@@ -61,6 +65,8 @@ def board_context(*, viewer, period: str, area, now) -> dict:
         "period_label": selectors.PERIODS[period],
         "area": area,
         "people": shown,
+        "people_shown": shown if full else shown[:TOP],
+        "person_url": reverse("leaderboard:person", args=[0])[:-2],
         "teams": teams,
         "me": me,
         "my_team": my_team,
@@ -75,18 +81,22 @@ def board_context(*, viewer, period: str, area, now) -> dict:
 
 def index(request):
     period, area = _filters(request)
+    full = request.GET.get("full") == "1"
 
     def page():
-        context = board_context(viewer=request.user, period=period, area=area, now=timezone.now())
+        context = board_context(viewer=request.user, period=period, area=area, now=timezone.now(), full=full)
+        query = request.GET.copy()
+        query["full"] = "1"
         context |= {
             "periods": selectors.PERIODS.items(),
             "areas": BusinessArea.objects.all(),
             "query": request.GET.urlencode(),
+            "full_query": query.urlencode(),
         }
         template = "leaderboard/partials/boards.html" if request.htmx else "leaderboard/index.html"
         return render(request, template, context)
 
-    return _not_modified(request, _etag(request, period, area.pk if area else ""), page)
+    return _not_modified(request, _etag(request, period, area.pk if area else "", full), page)
 
 
 def rules(request):

@@ -15,15 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, Team, User
 from accounts.permissions import people_visible_to, teams_visible_to
-from leaderboard.mastery import (
-    GOOD_FROM,
-    MIN_RESULTS,
-    NOT_EVIDENCE,
-    WEAK_BELOW,
-    level,
-    mastery_frame,
-    mastery_series,
-)
+from leaderboard.mastery import NOT_EVIDENCE, level, mastery_frame, mastery_series
 from leaderboard.models import Badge, LedgerEntry
 from training.models import BusinessArea
 
@@ -34,8 +26,6 @@ PERIOD_DAYS = {"all": None, "90": 90, "30": 30}
 PERIOD_LABELS = {"all": _("全部（近期权重更高）"), "90": _("近90天"), "30": _("近30天")}
 IDLE_DAYS = 14
 TREND_WEEKS = 12
-
-__all__ = ["GOOD_FROM", "MIN_RESULTS", "WEAK_BELOW"]
 
 
 @dataclass(frozen=True)

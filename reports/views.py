@@ -21,6 +21,7 @@ from accounts.permissions import (
     rule_required,
     teams_visible_to,
 )
+from leaderboard.mastery import GOOD_FROM, MIN_RESULTS, WEAK_BELOW
 from quizzes.models import PaperAssignment
 from quizzes.services.assignments import AssignmentError, assign_weak_point_paper
 from training.models import BusinessArea
@@ -29,11 +30,8 @@ from . import charts, ratings
 from .exports import matrix_csv, matrix_workbook, person_workbook
 from .forms import FilterForm, PaperForm, RatingUploadForm
 from .selectors import (
-    GOOD_FROM,
     IDLE_DAYS,
-    MIN_RESULTS,
     PERIOD_LABELS,
-    WEAK_BELOW,
     areas_for,
     clerks_visible_to,
     competency_matrix,

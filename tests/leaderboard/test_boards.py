@@ -272,3 +272,31 @@ def test_a_poll_gets_304_until_a_new_result_arrives(client, world):
     # The full page and the fragment never share a cache entry.
     assert "HX-Request" in changed["Vary"]
     assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 200
+
+
+def test_a_big_center_shows_the_top_twenty_and_everyone_on_request(client, world):
+    center, red, _ = world
+    people = [make_user(team=red, full_name=f"员工{i:02d}") for i in range(25)]
+    for i, person in enumerate(people):
+        score(person, 100 - i, at=datetime.now(SHANGHAI))
+    client.force_login(people[24])
+    body = client.get(reverse("leaderboard:index")).content.decode()
+    ranking = body.split('data-testid="person-ranking"')[1].split("</table>")[0]
+    assert ranking.count("<tr") == 21 and "员工19" in ranking and "员工20" not in ranking  # header + 20
+    assert "员工24" in body.split('data-testid="neighbours"')[1]  # my own row is still on the page
+    full = client.get(reverse("leaderboard:index") + "?period=week&full=1").content.decode()
+    assert full.split('data-testid="person-ranking"')[1].split("</table>")[0].count("<tr") == 26
+
+
+def test_a_poll_does_not_keep_a_name_that_was_just_hidden(client, world):
+    center, red, _ = world
+    me, shy = make_user(team=red), make_user(team=red, full_name="刚设匿名")
+    score(shy, 10, at=datetime.now(SHANGHAI))
+    client.force_login(me)
+    url = reverse("leaderboard:index") + "?period=week"
+    first = client.get(url, headers={"HX-Request": "true"})
+    assert "刚设匿名" in first.content.decode()
+    shy.anonymous_on_boards = True
+    shy.save()
+    again = client.get(url, headers={"HX-Request": "true", "If-None-Match": first["ETag"]})
+    assert again.status_code == 200 and "刚设匿名" not in again.content.decode()
