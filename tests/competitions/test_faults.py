@@ -36,6 +36,7 @@ CHURN = 0.10
 
 SEED = """
 import json
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
@@ -315,7 +316,7 @@ async def test_a_drill_survives_a_killed_worker_a_redis_restart_and_churning_pho
         return f"host: {host.last_html[-300:]!r}; behind: {late[:8]}"
 
     try:
-        await until(lambda: "开始比赛" in host.last_html, 30, "the host console")
+        await until(lambda: "开始比赛" in host.last_html, 120, "the host console")
         await host.move("start")
         for number in range(1, QUESTIONS + 1):
             if number > 1:
@@ -334,7 +335,7 @@ async def test_a_drill_survives_a_killed_worker_a_redis_restart_and_churning_pho
                 await host.drop()
                 await until(lambda: host.saw_pause, 30, "the pause for the lost host", describe)
             await until(lambda n=number: answered(n) >= PHONES, 90, f"every answer to question {number}", describe)
-            await until(lambda: "揭晓答案" in host.last_html, 30, "the closed question", describe)
+            await until(lambda: "揭晓答案" in host.last_html, 60, "the closed question", describe)
             await host.move("reveal")
         await host.move("end")
         await until(lambda: all(p.finished.is_set() for p in phones), 60, "the podium on every phone")
