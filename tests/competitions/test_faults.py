@@ -36,7 +36,6 @@ CHURN = 0.10
 
 SEED = """
 import json
-from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
@@ -150,11 +149,13 @@ class Screen:
         self.connection = None
         self.connected = asyncio.Event()
         self.reconnects = 0
+        self.away_until = 0.0  # a dropped socket stays away until then (time.monotonic())
 
     async def connect(self):
         from websockets.asyncio.client import connect
 
         attempt = 0
+        await asyncio.sleep(max(0.0, self.away_until - time.monotonic()))
         while True:
             port = self.ports[(self.home + attempt) % len(self.ports)]
             try:
@@ -194,7 +195,8 @@ class Screen:
         except Exception:
             return False
 
-    async def drop(self):
+    async def drop(self, *, away: float = 0.0):
+        self.away_until = time.monotonic() + away
         if self.connection is not None:
             await self.connection.close()
 
@@ -332,7 +334,8 @@ async def test_a_drill_survives_a_killed_worker_a_redis_restart_and_churning_pho
                 await asyncio.sleep(1.5)
                 redis.start()
             else:  # the host's laptop drops its socket: the drill pauses until the host is back and resumes
-                await host.drop()
+                # Away for a few seconds: a host back at once is no lost host (its presence never lapsed).
+                await host.drop(away=3.0)
                 await until(lambda: host.saw_pause, 30, "the pause for the lost host", describe)
             await until(lambda n=number: answered(n) >= PHONES, 90, f"every answer to question {number}", describe)
             await until(lambda: "揭晓答案" in host.last_html, 60, "the closed question", describe)
