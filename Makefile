@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/lianbing
 WORKERS ?= 1
 
-.PHONY: run serve test test-postgres test-deploy mutate lint bench demo migrate clean
+.PHONY: run serve test test-postgres test-deploy mutate lint bench bench-quick demo migrate clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -62,6 +62,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The live drill at scale, small sizes only (N = 100, 500; under 2 minutes).
+bench-quick: $(STAMP)
+	BENCH_QUICK=1 $(BIN)/python -m bench live_scale
 
 clean:
 	rm -rf $(VENV) staticfiles var/test.sqlite3* mutants

@@ -38,6 +38,13 @@ def can_run_drills(user) -> bool:
     return has_role(user, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
 
 
+def can_join_center_drill(user, center_id: int | None, *, open_to_others: bool = False) -> bool:
+    """A live drill is for its own center's people unless its host opened it to others."""
+    if open_to_others or center_id is None or getattr(user, "is_superuser", False):
+        return True
+    return user.center_id == center_id
+
+
 def can_view_reports(user) -> bool:
     """Opens the competency reports (scoped by people_visible_to)."""
     return has_role(user, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)

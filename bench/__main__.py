@@ -5,7 +5,7 @@ import sys
 
 BENCHMARKS = [
     "bench.server_choice",
-    "bench.live_drill",
+    "bench.live_scale",  # bench.live_drill: superseded by live_scale (issue 11), still runnable
     "bench.leaderboard_scale",
     "bench.reports_matrix",
     "bench.daily_practice",

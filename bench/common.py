@@ -16,6 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
+# The checkout whose manage.py and server run (BENCH_APP_ROOT: e.g. a worktree of the code before a
+# change, measured by this checkout's client); the results are written here.
+APP_ROOT = Path(os.environ.get("BENCH_APP_ROOT", ROOT))
 
 
 def machine() -> str:
@@ -61,7 +64,7 @@ def project_env(**extra: str):
 
 def manage(env: dict, *args: str, input_text: str | None = None) -> str:
     result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, input=input_text
+        [sys.executable, "manage.py", *args], cwd=APP_ROOT, env=env, capture_output=True, text=True, input=input_text
     )
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -70,7 +73,7 @@ def manage(env: dict, *args: str, input_text: str | None = None) -> str:
 
 @contextmanager
 def server(cmd: list[str], env: dict, port: int):
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=APP_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -18,5 +18,5 @@ class CompetitionAdmin(admin.ModelAdmin):
     list_display = ("title", "code", "host", "mode", "status", "created_at")
     list_filter = ("status", "mode")
     search_fields = ("title", "code")
-    readonly_fields = ("code", "status", "current", "started_at", "finished_at", "created_at", "host_sockets")
+    readonly_fields = ("code", "status", "current", "started_at", "finished_at", "created_at", "version")
     inlines = [RoundInline]

@@ -2,28 +2,27 @@
 
 GameConsumer serves all three screens of a live drill (host console, big screen, player
 phone). It keeps no game state of its own beyond a player's small "me" corner, which it
-rebuilds from the database on every connect. Each socket also runs a timer for the current
-deadline, so the server closes a question on time whichever screens are still connected
-(see docs/competitions.md).
+rebuilds from the player's own rows on every connect. The worker's hub (hub.py) holds the one
+deadline timer per game, the host's heartbeat, the coalesced tallies and the latest frames
+(see docs/competitions.md, "The socket protocol").
 """
 
 import asyncio
 import json
-import random
+import logging
 import time
-import uuid
 from dataclasses import MISSING, dataclass, field, fields
-from datetime import datetime
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.core.cache import cache
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from . import rendering, selectors, services
+from .hop import hop
+from .hub import advance_if_overdue, broadcast, hub_for
 from .services import Refused
+
+logger = logging.getLogger(__name__)
 
 
 class PingConsumer(AsyncJsonWebsocketConsumer):
@@ -76,6 +75,29 @@ class RemoveMsg:
 
 MAX_TEXT = 200
 MAX_LABELS = 6
+MAX_DEPTH = 4  # our messages nest two deep (an object holding a list); anything deeper is refused
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Nesting deeper than `limit` outside strings, found before json.loads recurses into it."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
 
 
 def parse(schema: type, content: dict):
@@ -103,25 +125,12 @@ def parse(schema: type, content: dict):
 
 # --- The game socket ---------------------------------------------------------------------
 
-LAYER_EPOCH_KEY = "live:layer-epoch"
-
-
-async def layer_epoch() -> str:
-    """A token kept in the cache for as long as the cache keeps its data (set once, never expires)."""
-    token = await cache.aget(LAYER_EPOCH_KEY)
-    if token is None:
-        await cache.aadd(LAYER_EPOCH_KEY, uuid.uuid4().hex, None)
-        token = await cache.aget(LAYER_EPOCH_KEY)
-    return token
-
 
 class GameConsumer(AsyncJsonWebsocketConsumer):
     MAX_MESSAGE_BYTES = 2048
     RATE_PER_SECOND = 5.0  # token bucket: steady rate ...
     BURST = 10  # ... and how many at once
     STRIKES_BEFORE_CLOSE = 20  # a socket that keeps flooding is closed
-    TALLY_INTERVAL = 0.5  # "N answered" at most twice a second per screen
-    HEAL_INTERVAL = 5.0  # how soon a socket notices that Redis lost its group memberships
 
     host_actions = {
         "start": services.start,
@@ -135,50 +144,75 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         "end": services.finish,
     }
 
+    INBOX = 64  # frames waiting for this socket's consumer; past that a flood is dropped
+
+    async def __call__(self, scope, receive, send):
+        """Take frames off the socket as they arrive and stamp them, whatever the consumer is busy
+        with: an answer's time is when it arrived, not when the consumer got round to it."""
+        inbox: asyncio.Queue = asyncio.Queue()
+
+        async def pump():
+            while True:
+                message = await receive()
+                kind = message.get("type")
+                if kind == "websocket.receive":
+                    if inbox.qsize() >= self.INBOX:
+                        continue
+                    message["received_at"] = timezone.now()
+                inbox.put_nowait(message)
+                if kind == "websocket.disconnect":
+                    return
+
+        pumping = asyncio.create_task(pump())
+        try:
+            return await super().__call__(scope, inbox.get, send)
+        finally:
+            pumping.cancel()
+
     async def connect(self):
         self.seat = None
-        self.groups_joined: list[str] = []
-        self.timer: asyncio.Task | None = None
-        self.tally_task: asyncio.Task | None = None
-        self.heal_task: asyncio.Task | None = None
+        self.hub = None
+        self.me: selectors.PlayerView | None = None
+        self.last_me = ""
+        self.frame_at = timezone.now()
         self.tokens, self.refilled_at, self.strikes = float(self.BURST), time.monotonic(), 0
         kwargs = self.scope["url_route"]["kwargs"]
-        seat = await database_sync_to_async(selectors.seat_for)(
-            user=self.scope["user"], code=kwargs["code"], role=kwargs["role"]
-        )
+        seat = await hop(selectors.seat_for)(user=self.scope["user"], code=kwargs["code"], role=kwargs["role"])
         if seat is None:
             await self.close(code=4403)
             return
         self.seat = seat
         self.role = seat.role
-        self.me: selectors.PlayerView | None = None
-        for group in (seat.group(seat.role),):
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.groups_joined.append(group)
+        self.hub = hub_for(seat.code, seat.competition_id)
         await self.accept()
+        await self.hub.add(self, self.role)
         if self.role == rendering.HOST:
-            await database_sync_to_async(services.host_connected)(competition_id=seat.competition_id)
-        await self.advance_if_overdue()
-        await self.send_full_state()
-        self.heal_task = asyncio.create_task(self.heal_after_layer_loss())
+            self.hub.host_channels.add(self.channel_name)
+            await hop(services.host_seen)(
+                competition_id=seat.competition_id, channel_names=[self.channel_name], at=timezone.now()
+            )
+        await self.send_snapshot()
         if self.role == rendering.PLAY:
-            await self.notify_screens("game.refresh")  # the lobby and the roster show who is here
+            self.hub.arrivals_soon()  # the lobby, the roster and the phones' count show who is here
 
     async def disconnect(self, code):
-        for task in (self.timer, self.tally_task, self.heal_task):
-            if task:
-                task.cancel()
-        for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
-        self.groups_joined = []
-        if self.seat and self.role == rendering.HOST:
-            paused = await database_sync_to_async(services.host_disconnected)(
-                competition_id=self.seat.competition_id, at=timezone.now()
+        if not self.seat:
+            return
+        await self.hub.discard(self, self.role)
+        if self.role == rendering.HOST:
+            self.hub.host_channels.discard(self.channel_name)
+            paused = await hop(services.host_left)(
+                competition_id=self.seat.competition_id, channel_name=self.channel_name, at=timezone.now()
             )
             if paused:
-                await self.broadcast()
+                await broadcast(self.seat.code, self.seat.competition_id)
+        self.seat = None
 
     # --- Receiving: size, rate, JSON, type, schema; then a service ---------------------
+
+    async def websocket_receive(self, message):
+        self.frame_at = message.get("received_at") or timezone.now()
+        await super().websocket_receive(message)
 
     async def receive(self, text_data=None, bytes_data=None):
         if not self.seat:
@@ -196,9 +230,12 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         if len(text_data.encode()) > self.MAX_MESSAGE_BYTES:
             await self.error("too_large", _("消息过长。"))
             return
+        if too_deep(text_data):
+            await self.error("bad_json", _("消息格式错误。"))
+            return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             await self.error("bad_json", _("消息格式错误。"))
             return
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
@@ -217,11 +254,12 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         except Invalid:
             await self.error("invalid", _("消息内容不合规。"))
             return
-        await self.advance_if_overdue()
         try:
             await method(message, content["type"])
         except Refused as refusal:
             await self.error(refusal.code, refusal.message)
+            if refusal.code in ("too_late", "not_open", "not_running"):
+                await advance_if_overdue(self.seat.code, self.seat.competition_id)
 
     def handlers(self) -> dict:
         common = {"sync": (self.on_sync, Empty)}
@@ -250,43 +288,42 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         return True
 
     async def error(self, code: str, message: str):
-        await self.send_json({"type": "error", "code": code, "message": message})
+        await self.send(text_data=rendering.dumps({"type": "error", "code": code, "message": message}))
 
     # --- Handlers ----------------------------------------------------------------------
 
     async def on_sync(self, message, kind):
-        await self.send_full_state()
+        await self.send_snapshot()
 
     async def on_host_action(self, message, kind):
         action = self.host_actions[kind]
-        await database_sync_to_async(action)(competition_id=self.seat.competition_id, at=timezone.now())
-        await self.broadcast()
+        await advance_if_overdue(self.seat.code, self.seat.competition_id)
+        await hop(action)(competition_id=self.seat.competition_id, at=self.frame_at)
+        await broadcast(self.seat.code, self.seat.competition_id)
 
     async def on_remove(self, message: RemoveMsg, kind):
-        await database_sync_to_async(services.remove_player)(
-            competition_id=self.seat.competition_id, player_id=message.player, at=timezone.now()
+        await hop(services.remove_player)(
+            competition_id=self.seat.competition_id, player_id=message.player, at=self.frame_at
         )
-        await self.broadcast()
+        await broadcast(self.seat.code, self.seat.competition_id)
 
     async def on_answer(self, message: AnswerMsg, kind):
-        ack = await database_sync_to_async(services.submit_answer)(
+        ack = await hop(services.submit_answer)(
             player_id=self.seat.player_id,
             game_question_id=message.gq,
             labels=[label.upper() for label in message.labels],
             text=message.text,
-            at=timezone.now(),
+            at=self.frame_at,
         )
         await self.acknowledge(ack)
 
     async def on_buzz(self, message: QuestionMsg, kind):
-        ack = await database_sync_to_async(services.buzz)(
-            player_id=self.seat.player_id, game_question_id=message.gq, at=timezone.now()
-        )
+        ack = await hop(services.buzz)(player_id=self.seat.player_id, game_question_id=message.gq, at=self.frame_at)
         await self.acknowledge(ack)
 
     async def on_wager(self, message: WagerMsg, kind):
-        ack = await database_sync_to_async(services.place_wager)(
-            player_id=self.seat.player_id, game_question_id=message.gq, amount=message.amount, at=timezone.now()
+        ack = await hop(services.place_wager)(
+            player_id=self.seat.player_id, game_question_id=message.gq, amount=message.amount, at=self.frame_at
         )
         await self.acknowledge(ack)
 
@@ -301,124 +338,84 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
             self.me.buzz = ack.buzz
         if ack.score is not None:
             self.me.score = ack.score
-        await self.send_json({"type": "ack", "html": rendering.render_me(self.me)})
-        if ack.changed:
-            await self.broadcast()
+        html = rendering.render_me(self.me)
+        self.last_me = html["play-me"]
+        await self.send(text_data=rendering.dumps({"type": "ack", "html": html}))
+        if ack.close:
+            try:
+                await hop(services.close_question)(competition_id=self.seat.competition_id, at=self.frame_at)
+            except Refused:
+                return  # another answer closed it first
+            await broadcast(self.seat.code, self.seat.competition_id)
+        elif ack.changed:
+            await broadcast(self.seat.code, self.seat.competition_id)
         elif ack.answered:
-            await self.notify_screens("game.tally")
+            self.hub.tally_soon()
 
     # --- State out -----------------------------------------------------------------------
 
-    async def send_full_state(self):
-        """Everything this screen shows, at once: for a first connect and every reconnect."""
-        state, payloads = await database_sync_to_async(rendering.build_broadcast)(
-            competition_id=self.seat.competition_id, at=timezone.now(), roles=(self.role,)
-        )
-        payload = payloads[self.role]
-        html = dict(payload["html"])
+    async def send_snapshot(self):
+        """This screen's whole current state at once (connect, reconnect, sync, a version gap):
+        the worker's latest frame of this version if it has one, and a phone's own corner from
+        its own rows; no read of the room."""
+        competition_id = self.seat.competition_id
         if self.role == rendering.PLAY:
-            self.me = await database_sync_to_async(selectors.player_view)(player_id=self.seat.player_id, state=state)
-            html.update(rendering.render_me(self.me))
-        await self.send_json({"type": "state", "html": html})
-        self.schedule_timer(payload["deadline"])
+            version, self.me = await hop(selectors.phone_snapshot)(
+                competition_id=competition_id, player_id=self.seat.player_id
+            )
+        else:
+            version = await hop(selectors.version_of)(competition_id=competition_id)
+        frame = self.hub.frame_at(self.role, version)
+        if frame is None:
+            async with self.hub.building[self.role]:  # a room reconnecting at once builds it once
+                frame = self.hub.frame_at(self.role, version)
+                if frame is None:
+                    frames = await hop(rendering.build_frames)(
+                        competition_id=competition_id, at=timezone.now(), roles=(self.role,)
+                    )
+                    frame = frames[self.role]
+                    self.hub.remember(self.role, frame)
+        await self.send(text_data=frame.text)
+        if self.role == rendering.PLAY and self.me is not None:
+            self.last_me = ""
+            await self.send_me()
+        self.hub.schedule(frame.deadline)
 
-    async def broadcast(self):
-        """Render each screen once and send it to that screen's group, on every worker."""
-        _state, payloads = await database_sync_to_async(rendering.build_broadcast)(
-            competition_id=self.seat.competition_id, at=timezone.now()
-        )
-        for role, payload in payloads.items():
-            await self.channel_layer.group_send(self.seat.group(role), {"type": "game.state", **payload})
+    async def send_me(self):
+        html = rendering.render_me(self.me)["play-me"]
+        if html != self.last_me:
+            self.last_me = html
+            await self.send(text_data=rendering.dumps({"type": "me", "html": {"play-me": html}}))
 
-    async def game_state(self, event):
-        html = dict(event["html"])
-        if self.role == rendering.PLAY:
-            if self.seat.player_id in event["removed"]:
-                await self.send_json({"type": "removed", "message": _("你已被主持人移出本场比赛。")})
+    async def take_frame(self, frame: rendering.Frame):
+        """A broadcast, handed over by the worker's hub: the shared frame as it was serialised,
+        then (phones) the own corner, from the reveal's table."""
+        if not self.seat:
+            return
+        try:
+            if self.role == rendering.PLAY and self.seat.player_id in frame.removed:
+                await self.send(
+                    text_data=rendering.dumps({"type": "removed", "message": _("你已被主持人移出本场比赛。")})
+                )
                 await self.close(code=4403)
                 return
-            self.me.for_question(event["gq"])
-            result = event["results"].get(str(self.seat.player_id))
-            if result:
-                self.me.result = result
-                self.me.score, self.me.rank = result["score"], result["rank"]
-            self.me.players = event["players"]
-            html.update(rendering.render_me(self.me))
-        await self.send_json({"type": "state", "html": html})
-        self.schedule_timer(event["deadline"])
+            await self.send(text_data=frame.text)
+            if self.role == rendering.PLAY and self.me is not None:
+                self.me.for_question(frame.gq)
+                self.me.players = frame.players
+                if frame.results:
+                    row = self.hub.results_of_text(frame.version, frame.results).get(str(self.seat.player_id))
+                    if row:
+                        self.me.result = rendering.result_from_table(row)
+                        self.me.score, self.me.rank = self.me.result["score"], self.me.result["rank"]
+                await self.send_me()
+        except Exception:  # a socket closing under us: it resyncs when it comes back
+            logger.warning("frame not delivered to a %s socket of game %s", self.role, self.seat.code, exc_info=True)
 
-    async def game_tally(self, event):
-        self.coalesce(full=False)
-
-    async def game_refresh(self, event):
-        self.coalesce(full=True)
-
-    def coalesce(self, *, full: bool):
-        """Answers and arrivals come in bursts: refresh this screen at most twice a second."""
-        self.refresh_full = getattr(self, "refresh_full", False) or full
-        if self.tally_task is None or self.tally_task.done():
-            self.tally_task = asyncio.create_task(self.refresh_soon())
-
-    async def refresh_soon(self):
-        await asyncio.sleep(self.TALLY_INTERVAL)
-        full, self.refresh_full = self.refresh_full, False
-        if full:
-            await self.send_full_state()
-            return
-        state = await database_sync_to_async(selectors.game_state)(
-            competition_id=self.seat.competition_id, at=timezone.now()
-        )
-        await self.send_json({"type": "tally", "html": rendering.render_tally(state)})
-
-    async def notify_screens(self, event_type: str):
-        for role in (rendering.HOST, rendering.SCREEN):
-            await self.channel_layer.group_send(self.seat.group(role), {"type": event_type})
-
-    # --- The server's clock ----------------------------------------------------------------
-
-    async def heal_after_layer_loss(self):
-        """A Redis that restarts comes back empty: every group membership is gone, and the sockets that did
-        not drop would stay deaf to every broadcast (the fault test found the host console frozen). A
-        marker in the cache (the same Redis) tells each socket within HEAL_INTERVAL that its layer lost its
-        data: it joins its groups again and takes the full state, missed broadcasts included."""
-        marker = await layer_epoch()
-        while True:
-            await asyncio.sleep(self.HEAL_INTERVAL * (0.5 + random.random()))  # spread over the interval
+    async def take_text(self, text: str):
+        """A tally or lobby count: already serialised, sent as it is."""
+        if self.seat:
             try:
-                now = await layer_epoch()
-                if now == marker:
-                    continue
-                marker = now
-                for group in self.groups_joined:
-                    await self.channel_layer.group_add(group, self.channel_name)
-                await self.send_full_state()
-            except Exception:  # the layer or the cache is still away: let the client reconnect later
-                await self.close(code=1011)
-                return
-
-    def schedule_timer(self, deadline_iso: str):
-        if self.timer:
-            self.timer.cancel()
-            self.timer = None
-        if not deadline_iso:
-            return
-        deadline: datetime = parse_datetime(deadline_iso)
-        delay = max(0.0, (deadline - timezone.now()).total_seconds())
-        # The host's and screen's sockets act first; players' sockets are the fallback,
-        # spread out so that a room of phones does not hit the database at once.
-        if self.role == rendering.PLAY:
-            delay += 0.5 + random.random() * 1.5
-        self.timer = asyncio.create_task(self.fire_at_deadline(delay))
-
-    async def fire_at_deadline(self, delay: float):
-        await asyncio.sleep(delay)
-        self.timer = None  # fired: a state that arrives now must not cancel this broadcast
-        await self.advance_if_overdue()
-
-    async def advance_if_overdue(self):
-        at = timezone.now()
-        competition_id = self.seat.competition_id
-        if not await database_sync_to_async(services.has_overdue)(competition_id=competition_id, at=at):
-            return
-        if await database_sync_to_async(services.advance_overdue)(competition_id=competition_id, at=at):
-            await self.broadcast()
+                await self.send(text_data=text)
+            except Exception:
+                logger.warning("tally not delivered to a %s socket", self.role, exc_info=True)

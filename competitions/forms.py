@@ -30,6 +30,12 @@ class CompetitionForm(NoLabelSuffix, forms.Form):
     )
     team_scoring = forms.ChoiceField(label=_("团队计分"), choices=TeamScoring.choices, initial=TeamScoring.SUM)
     allow_late_join = forms.BooleanField(label=_("允许中途加入"), required=False, initial=True)
+    open_to_other_centers = forms.BooleanField(
+        label=_("允许其他中心人员加入"),
+        required=False,
+        initial=False,
+        help_text=_("默认只有本中心人员能用加入码加入。"),
+    )
     podium_depth = forms.IntegerField(label=_("领奖台名次"), min_value=1, max_value=10, initial=3)
     scoreboard_size = forms.IntegerField(label=_("大屏排行显示人数"), min_value=3, max_value=30, initial=10)
 
@@ -47,7 +53,45 @@ class QuizChoiceField(forms.ModelChoiceField):
 
 
 def quiz_field(**kwargs) -> QuizChoiceField:
-    return QuizChoiceField(label=_("试卷"), queryset=Quiz.objects.order_by("-created_at", "title"), **kwargs)
+    """Published quizzes only: a draft's questions must not reach a hall's big screen."""
+    return QuizChoiceField(
+        label=_("试卷"), queryset=Quiz.objects.filter(is_published=True).order_by("-created_at", "title"), **kwargs
+    )
+
+
+MAX_PICKED = 50
+
+
+class QuestionIdsWidget(forms.TextInput):
+    """The picked questions' ids, comma separated; the picker (questions found by search, a page at
+    a time) adds to it. A plain list of ids posted by a script works too."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
+        return ",".join(str(value) for value in values if value)
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ",".join(str(getattr(item, "pk", item)) for item in value)
+        return super().format_value(value)
+
+
+class QuestionIdsField(forms.Field):
+    widget = QuestionIdsWidget
+
+    def clean(self, value):
+        value = super().clean(value)
+        parts = [part for part in str(value or "").replace("，", ",").replace(" ", ",").split(",") if part]
+        if len(parts) > MAX_PICKED:
+            raise forms.ValidationError(_("一轮最多手动选 %(n)s 道题。") % {"n": MAX_PICKED})
+        try:
+            ids = list(dict.fromkeys(int(part) for part in parts))
+        except ValueError:
+            raise forms.ValidationError(_("题目编号格式不正确。")) from None
+        found = {q.pk: q for q in Question.objects.filter(is_active=True, pk__in=ids)}
+        if len(found) != len(ids):
+            raise forms.ValidationError(_("所选题目不存在或已停用。"))
+        return [found[pk] for pk in ids]
 
 
 class RoundForm(NoLabelSuffix, forms.Form):
@@ -80,11 +124,10 @@ class RoundForm(NoLabelSuffix, forms.Form):
         empty_label=_("选择试卷"),
         help_text=_("固定试卷导入其全部题目；规则组卷在创建时按其规则抽一套题。"),
     )
-    questions = forms.ModelMultipleChoiceField(
-        label=_("手动选题"),
-        queryset=Question.objects.filter(is_active=True).select_related("area"),
+    questions = QuestionIdsField(
+        label=_("手动选题（题目编号）"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        help_text=_("用下方搜索找题，点“加入”即填入编号；也可直接填写编号，用逗号分隔。"),
     )
 
     def clean(self):
@@ -96,10 +139,11 @@ class RoundForm(NoLabelSuffix, forms.Form):
         return data
 
 
-RoundFormSet = formset_factory(RoundForm, extra=0, min_num=1, max_num=6)
+# absolute_max: Django would otherwise build up to max_num + 1000 forms from a posted TOTAL_FORMS.
+RoundFormSet = formset_factory(RoundForm, extra=0, min_num=1, max_num=6, absolute_max=6, validate_max=True)
 
 DEFAULT_ROUNDS = [
-    {"kind": RoundKind.REQUIRED, "seconds": 20, "points": 10, "count": 3, "speed_bonus": True},
+    {"kind": RoundKind.REQUIRED, "seconds": 20, "points": 10, "penalty": 0, "count": 3, "speed_bonus": True},
     {"kind": RoundKind.BUZZER, "seconds": 15, "points": 20, "penalty": 10, "count": 2, "speed_bonus": False},
     {"kind": RoundKind.RISK, "seconds": 20, "points": 10, "count": 1, "speed_bonus": False},
 ]

@@ -78,8 +78,13 @@ class Competition(models.Model):
     )
     # While paused the deadline is frozen as the time that was left.
     paused_remaining_ms = models.PositiveIntegerField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)  # the speed clock stops while paused
     pause_reason = models.CharField(max_length=20, blank=True)  # "host_left" or "host"
-    host_sockets = models.PositiveIntegerField(default=0)
+    # Every move that changes what the screens show bumps the version (in the move's own
+    # transaction); a state frame carries it, so a screen that sees a gap asks for a snapshot.
+    version = models.PositiveIntegerField(default=0)
+    # A drill is for its own center; the host can open it to clerks of other centers.
+    open_to_other_centers = models.BooleanField(_("允许其他中心人员加入"), default=False)
     created_at = models.DateTimeField(_("创建时间"))
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -98,6 +103,21 @@ class Competition(models.Model):
     @property
     def is_team(self) -> bool:
         return self.mode == Mode.TEAM
+
+
+class HostPresence(models.Model):
+    """One open host-console socket, kept alive by its worker's heartbeat.
+
+    The host is present while some row is fresher than the expiry: a socket whose worker died (or
+    lost Redis) stops beating and expires, so a game can always pause; no counter to get stuck.
+    """
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="host_presences")
+    channel_name = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.competition_id} · {self.channel_name}"
 
 
 class Round(models.Model):

@@ -1,16 +1,19 @@
 """Points for a live game, kept recomputable from the rows.
 
-必答: points × grade, plus up to half the points again for speed (server receipt times), plus
-2 per earlier consecutive right answer (at most 6) when the round counts streaks.
+必答: points × grade, plus up to half the points again for speed (server receipt times, the
+clock stopped while paused), plus 2 per earlier consecutive right answer (at most 6) when the
+round counts streaks; a wrong answer costs the round's penalty (答错扣分, 0 for none).
 抢答: the buzz winner gets + points when right, − penalty when wrong or silent; a false start
-costs the penalty at once. 风险题: ± the wager (10 when none was chosen before the deadline).
+costs the penalty at once. 风险题: ± the wager (10 when none was chosen before the deadline);
+no answer counts as wrong, wager or not.
 A player's score is the sum over revealed questions plus false starts (counted at once).
 """
 
 from collections import defaultdict
 from datetime import datetime
 
-from django.db.models import Sum
+from django.db.models import F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from leaderboard.models import ActivityKind
 from leaderboard.services import record_result
@@ -31,71 +34,86 @@ def speed_fraction(game_question: GameQuestion, received_at: datetime) -> float:
     return max(0.0, min(1.0, 1 - used / window)) if window else 0.0
 
 
+def points_for(game_question: GameQuestion, answer: Answer, *, streak: int = 0, wager: int | None = None) -> int:
+    """An answer's points, fixed when it comes in (from its receipt time and the round's rules)."""
+    round_ = game_question.round
+    if round_.kind == RoundKind.RISK:
+        amount = wager or WAGERS[0]
+        return amount if answer.correct else -amount
+    if round_.kind == RoundKind.BUZZER:
+        return round_.points if answer.correct else -round_.penalty
+    if answer.ratio <= 0:
+        return -round_.penalty  # 答错扣分 (0 when the round sets none)
+    points = round(round_.points * answer.ratio)
+    if answer.correct:
+        if round_.speed_bonus:
+            points += round(round_.points / 2 * speed_fraction(game_question, answer.received_at))
+        if round_.streak_bonus:
+            points += STREAK_STEP * min(streak, STREAK_CAP)
+    return points
+
+
 def settle(game_question: GameQuestion) -> None:
-    """Fix the points of every answer of a question that just closed."""
+    """At reveal, once nothing more can come in: silences that cost points, and streaks."""
     round_ = game_question.round
-    answers = list(game_question.answers.select_related("player"))
     if round_.kind == RoundKind.REQUIRED:
-        _settle_required(game_question, answers)
+        _settle_required(game_question)
     elif round_.kind == RoundKind.RISK:
-        _settle_risk(game_question, answers)
+        _settle_risk(game_question)
     else:
-        _settle_buzzer(game_question, answers)
+        _settle_buzzer(game_question)
 
 
-def _settle_required(game_question: GameQuestion, answers: list[Answer]) -> None:
-    round_ = game_question.round
-    right_players = set()
-    for answer in answers:
-        points = round(round_.points * answer.ratio)
-        if answer.correct:
-            right_players.add(answer.player_id)
-            if round_.speed_bonus:
-                points += round(round_.points / 2 * speed_fraction(game_question, answer.received_at))
-            if round_.streak_bonus:
-                points += STREAK_STEP * min(answer.player.streak, STREAK_CAP)
-        answer.points = points
-    Answer.objects.bulk_update(answers, ["points"])
+def _settle_required(game_question: GameQuestion) -> None:
+    right_players = set(game_question.answers.filter(ratio=1).values_list("player_id", flat=True))
     players = game_question.competition.players
     players.exclude(pk__in=right_players).update(streak=0)
-    for player in players.filter(pk__in=right_players):
-        Player.objects.filter(pk=player.pk).update(streak=player.streak + 1)
+    players.filter(pk__in=right_players).update(streak=F("streak") + 1)
 
 
-def _settle_risk(game_question: GameQuestion, answers: list[Answer]) -> None:
+def _settle_risk(game_question: GameQuestion) -> None:
+    """Whoever did not answer loses what they wagered, 10 if they chose nothing (as the rules say)."""
     wagers = dict(game_question.wagers.values_list("player_id", "amount"))
-    for answer in answers:
-        amount = wagers.get(answer.player_id, WAGERS[0])
-        answer.points = amount if answer.correct else -amount
-    Answer.objects.bulk_update(answers, ["points"])
-    # A player who wagered and then let the time run out loses the wager.
-    silent = set(wagers) - {answer.player_id for answer in answers}
+    answered = set(game_question.answers.values_list("player_id", flat=True))
+    silent = (
+        game_question.competition.players.filter(removed_at=None).exclude(pk__in=answered).values_list("pk", flat=True)
+    )
     Answer.objects.bulk_create(
         Answer(
             game_question=game_question,
             player_id=player_id,
             received_at=game_question.closed_at,
             ratio=0,
-            points=-wagers[player_id],
+            points=-wagers.get(player_id, WAGERS[0]),
         )
         for player_id in silent
     )
 
 
-def _settle_buzzer(game_question: GameQuestion, answers: list[Answer]) -> None:
-    round_ = game_question.round
-    for answer in answers:
-        answer.points = round_.points if answer.correct else -round_.penalty
-    Answer.objects.bulk_update(answers, ["points"])
+def _settle_buzzer(game_question: GameQuestion) -> None:
     winner = game_question.buzz_winner_id
-    if winner and not answers:
+    if winner and not game_question.answers.filter(player_id=winner).exists():
         Answer.objects.create(
             game_question=game_question,
             player_id=winner,
             received_at=game_question.closed_at,
             ratio=0,
-            points=-round_.penalty,
+            points=-game_question.round.penalty,
         )
+
+
+def add_question_points(game_question: GameQuestion) -> None:
+    """At reveal: each player's score plus their points on this question, in one statement.
+    (False starts were counted when they happened; finish recomputes every score from the rows.)"""
+    points = (
+        Answer.objects.filter(game_question=game_question, player=OuterRef("pk"))
+        .values("player")
+        .annotate(total=Sum("points"))
+        .values("total")
+    )
+    Player.objects.filter(competition_id=game_question.competition_id, answers__game_question=game_question).update(
+        score=F("score") + Coalesce(Subquery(points), Value(0))
+    )
 
 
 def recompute_scores(competition: Competition) -> None:

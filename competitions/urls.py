@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.create, name="create"),
     path("join/", views.join, name="join"),
+    path("questions/", views.pick, name="pick"),
     path("<int:pk>/results/", views.results, name="results"),
     path("<str:code>/host/", views.host, name="host"),
     path("<str:code>/screen/", views.screen, name="screen"),

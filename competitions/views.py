@@ -4,9 +4,15 @@ The three screens render the current state on the server at once; the socket the
 current. Every page checks who may see it: a guessed code or id gives 404.
 """
 
+from functools import wraps
+
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,12 +21,37 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role
-from accounts.permissions import can_run_drills, role_required
+from accounts.permissions import can_run_drills
+from quizzes.models import Question
 
-from . import rendering, selectors, services
+from . import rendering, selectors, services, throttle
 from .forms import DEFAULT_ROUNDS, CompetitionForm, FromQuizForm, JoinForm, RoundForm, RoundFormSet, rounds_from_quiz
 from .models import Competition, Player, Status
+
+PICK_PAGE = 20
+
+
+def rule_required(rule):
+    """403 unless the named rule of accounts.permissions allows the user."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not rule(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def join_url(request, code: str = "") -> str:
+    """The address phones open: the configured public one (LIANBING_PUBLIC_URL) when set, since
+    the console may be opened on 127.0.0.1 or a name phones cannot reach; else this request's."""
+    path = reverse("competitions:join") + (f"?code={code}" if code else "")
+    base = getattr(settings, "LIANBING_PUBLIC_URL", "")
+    return base.rstrip("/") + path if base else request.build_absolute_uri(path)
 
 
 def index(request):
@@ -32,7 +63,7 @@ def index(request):
     )
 
 
-@role_required(Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
+@rule_required(can_run_drills)
 @require_http_methods(["GET", "POST"])
 def create(request):
     from_quiz = FromQuizForm(request.GET if "quiz" in request.GET else None)
@@ -52,6 +83,7 @@ def create(request):
                     team_scoring=form.cleaned_data["team_scoring"],
                     team_names=form.cleaned_data["team_names"].splitlines(),
                     allow_late_join=form.cleaned_data["allow_late_join"],
+                    open_to_other_centers=form.cleaned_data["open_to_other_centers"],
                     podium_depth=form.cleaned_data["podium_depth"],
                     scoreboard_size=form.cleaned_data["scoreboard_size"],
                 ),
@@ -102,16 +134,34 @@ def _round_specs(rounds) -> list[services.RoundSpec]:
     return specs
 
 
+@rule_required(can_run_drills)
+def pick(request):
+    """The set-up page's question picker: active questions by search, a page at a time (htmx)."""
+    query = request.GET.get("q", "").strip()[:50]
+    questions = Question.objects.filter(is_active=True).select_related("area").order_by("area__name", "pk")
+    if query:
+        questions = questions.filter(Q(stem__icontains=query) | Q(area__name__icontains=query))
+    page = Paginator(questions, PICK_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "q": query, "round": request.GET.get("round", "0")[:2]}
+    return render(request, "competitions/partials/pick.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def join(request):
     form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.join(code=form.cleaned_data["code"], user=request.user, at=timezone.now())
-        except services.Refused as refusal:
-            form.add_error("code", refusal.message)
-        else:
-            return redirect("competitions:play", code=form.cleaned_data["code"])
+    if request.method == "POST":
+        who = {"user_id": request.user.pk, "address": request.META.get("REMOTE_ADDR", "")}
+        if throttle.blocked(**who):
+            form.is_valid()
+            form.add_error(None, _("加入码尝试过于频繁，请 10 分钟后再试。"))
+        elif form.is_valid():
+            try:
+                services.join(code=form.cleaned_data["code"], user=request.user, at=timezone.now())
+            except services.Refused as refusal:
+                throttle.failed(**who)
+                form.add_error("code", refusal.message)
+            else:
+                return redirect("competitions:play", code=form.cleaned_data["code"])
     return render(request, "competitions/join.html", {"form": form})
 
 
@@ -125,8 +175,6 @@ def _hosted(request, code: str) -> Competition:
 def _screen_context(competition: Competition, role: str) -> dict:
     state = selectors.game_state(competition_id=competition.pk, at=timezone.now())
     html = rendering.render_role(state, role)
-    if role in (rendering.HOST, rendering.SCREEN):
-        html.update(rendering.render_tally(state))
     return {"competition": competition, "html": _for_template(html), "state": state}
 
 
@@ -138,14 +186,14 @@ def _for_template(html: dict[str, str]) -> dict[str, str]:
 def host(request, code: str):
     competition = _hosted(request, code)
     context = _screen_context(competition, rendering.HOST)
-    context["join_url"] = request.build_absolute_uri(reverse("competitions:join") + f"?code={code}")
+    context["join_url"] = join_url(request, code)
     return render(request, "competitions/host.html", context)
 
 
 def screen(request, code: str):
     competition = _hosted(request, code)
     context = _screen_context(competition, rendering.SCREEN)
-    context["join_url"] = request.build_absolute_uri(reverse("competitions:join"))
+    context["join_url"] = join_url(request)
     return render(request, "competitions/screen.html", context)
 
 
@@ -167,7 +215,7 @@ def qr_svg(request, code: str):
     """The join link as a QR code, drawn on the server (no CDN, no script). Only the big screen shows
     it, so only the host may fetch it: a guessed code tells nobody else whether a drill exists."""
     competition = _hosted(request, code)
-    url = request.build_absolute_uri(reverse("competitions:join") + f"?code={competition.code}")
+    url = join_url(request, competition.code)
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     response = HttpResponse(image.to_string(encoding="unicode"), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=3600"
@@ -175,20 +223,29 @@ def qr_svg(request, code: str):
 
 
 def results(request, pk: int):
+    """The host and who may see the host: everything. A player of the drill: the podium and their
+    own results. Anyone else: 404."""
     competition = get_object_or_404(Competition.objects.select_related("host"), pk=pk)
-    if not selectors.can_view_results(request.user, competition):
+    full = selectors.can_view_results(request.user, competition)
+    player = (
+        None if full else Player.objects.filter(competition=competition, user=request.user, removed_at=None).first()
+    )
+    if not full and player is None:
         raise Http404
     state = selectors.game_state(competition_id=competition.pk, at=timezone.now())
-    report = selectors.question_report(competition)
-    return render(
-        request,
-        "competitions/results.html",
-        {
-            "competition": competition,
-            "state": state,
-            "report": report,
-            "hard_points": [item for item in report if item.is_hard],
-            "hard_point_percent": round(100 * selectors.HARD_POINT_BELOW),
-            "finished": competition.status == Status.FINISHED,
-        },
-    )
+    context = {
+        "competition": competition,
+        "state": state,
+        "finished": competition.status == Status.FINISHED,
+        "hard_point_percent": round(100 * selectors.HARD_POINT_BELOW),
+    }
+    if full:
+        report = selectors.question_report(competition)
+        context.update(report=report, hard_points=[item for item in report if item.is_hard], full=True)
+    else:
+        player.refresh_from_db()
+        context.update(
+            me=next((row for row in state.scoreboard if row.player_id == player.pk), None),
+            mine=selectors.my_results(competition, player),
+        )
+    return render(request, "competitions/results.html", context)

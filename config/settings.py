@@ -157,14 +157,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# The address phones use to join a live drill (QR code and link on the big screen), e.g.
+# http://192.168.1.20:8000 on the center's network; empty: the address the console was opened on.
+LIANBING_PUBLIC_URL = os.environ.get("LIANBING_PUBLIC_URL", "").strip()
+
 # --- Channels and cache ---------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # The pub/sub layer: a group send is one PUBLISH that each worker receives once and hands to
+    # its own members (the list-based RedisChannelLayer sends one Redis message per member).
     CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
-        }
+        "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
     }
     CACHES = {
         "default": {
@@ -174,7 +177,8 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # In-process fan-out without a deep copy per member (competitions/layers.py).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "competitions.layers.SharedMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Sessions and the logged-in user from the cache --------------------------------------

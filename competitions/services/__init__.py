@@ -7,16 +7,20 @@ setup: create and join; host: the host's moves and the server's clock; play: the
 
 from .base import OPEN_PHASES, WAGER_SECONDS, Refused
 from .host import (
+    HOST_EXPIRY_SECONDS,
+    HOST_HEARTBEAT_SECONDS,
     advance_overdue,
     close_question,
     finish,
     has_overdue,
-    host_connected,
-    host_disconnected,
+    host_left,
+    host_present,
+    host_seen,
     next_question,
     open_buzzing,
     open_question,
     pause,
+    pause_if_host_gone,
     remove_player,
     resume,
     reveal,
@@ -26,6 +30,8 @@ from .play import Ack, buzz, place_wager, submit_answer
 from .setup import Draw, RoundSpec, Settings, create_competition, join
 
 __all__ = [
+    "HOST_EXPIRY_SECONDS",
+    "HOST_HEARTBEAT_SECONDS",
     "OPEN_PHASES",
     "WAGER_SECONDS",
     "Ack",
@@ -39,8 +45,10 @@ __all__ = [
     "create_competition",
     "finish",
     "has_overdue",
-    "host_connected",
-    "host_disconnected",
+    "host_left",
+    "host_present",
+    "host_seen",
+    "pause_if_host_gone",
     "join",
     "next_question",
     "open_buzzing",

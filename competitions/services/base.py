@@ -1,5 +1,6 @@
 """What every move shares: the refusal, the row locks, the running check."""
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ..models import Competition, GameQuestion, Phase, Status
@@ -30,3 +31,8 @@ def require_running(competition: Competition) -> None:
         raise Refused(_("比赛已暂停。"), "paused")
     if competition.status != Status.RUNNING:
         raise Refused(_("比赛未在进行中。"), "not_running")
+
+
+def bump(competition: Competition) -> None:
+    """A move changed what the screens show: a new version, in the move's own transaction."""
+    Competition.objects.filter(pk=competition.pk).update(version=F("version") + 1)

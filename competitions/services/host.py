@@ -3,20 +3,23 @@
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Greatest
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .. import scoring
 from ..models import (
     Competition,
     GameQuestion,
+    HostPresence,
     Phase,
     Player,
     RoundKind,
     Status,
 )
-from .base import OPEN_PHASES, WAGER_SECONDS, Refused, lock_game, require_running
+from .base import OPEN_PHASES, WAGER_SECONDS, Refused, bump, lock_game, require_running
+
+HOST_HEARTBEAT_SECONDS = 5  # a worker renews its host sockets' presence this often ...
+HOST_EXPIRY_SECONDS = 15  # ... and a presence older than this is a host who is gone
 
 
 @transaction.atomic
@@ -31,6 +34,7 @@ def start(*, competition_id: int, at: datetime) -> None:
     competition.started_at = at
     competition.current = first
     competition.save(update_fields=["status", "started_at", "current"])
+    bump(competition)
 
 
 @transaction.atomic
@@ -50,6 +54,7 @@ def open_question(*, competition_id: int, at: datetime) -> None:
     else:
         raise Refused(_("当前题目不能再出题。"))
     current.save()
+    bump(competition)
 
 
 def _open_for_answers(current: GameQuestion, at: datetime) -> None:
@@ -68,6 +73,7 @@ def open_buzzing(*, competition_id: int, at: datetime) -> None:
     current.opened_at = at
     current.deadline = at + timedelta(seconds=current.round.seconds)
     current.save()
+    bump(competition)
 
 
 @transaction.atomic
@@ -77,15 +83,24 @@ def close_question(*, competition_id: int, at: datetime) -> None:
     if current is None or current.phase not in OPEN_PHASES:
         raise Refused(_("当前没有作答中的题目。"))
     close_current(current, at)
+    bump(competition)
 
 
 def close_current(current: GameQuestion, at: datetime) -> None:
-    """Stop taking answers and settle this question's points (applied to scores at reveal)."""
+    """Stop taking answers. Each answer got its points when it came in; an answer that arrived
+    before `at` but whose transaction commits after this one still counts (see play.py), so
+    silences and streaks are settled at reveal, once nothing more can come in."""
     current.phase = Phase.CLOSED
     current.closed_at = at
     current.deadline = None
     current.save()
+
+
+def reveal_current(competition: Competition, current: GameQuestion) -> None:
+    current.phase = Phase.REVEALED
+    current.save(update_fields=["phase"])
     scoring.settle(current)
+    scoring.add_question_points(current)
 
 
 @transaction.atomic
@@ -94,9 +109,8 @@ def reveal(*, competition_id: int, at: datetime) -> None:
     require_running(competition)
     if current is None or current.phase != Phase.CLOSED:
         raise Refused(_("请先截止作答再揭晓。"))
-    current.phase = Phase.REVEALED
-    current.save(update_fields=["phase"])
-    scoring.recompute_scores(competition)
+    reveal_current(competition, current)
+    bump(competition)
 
 
 @transaction.atomic
@@ -110,6 +124,7 @@ def next_question(*, competition_id: int, at: datetime) -> None:
         raise Refused(_("已是最后一题，请结束比赛。"))
     competition.current = following
     competition.save(update_fields=["current"])
+    bump(competition)
 
 
 @transaction.atomic
@@ -123,12 +138,14 @@ def _pause(competition: Competition, current: GameQuestion | None, at: datetime,
     competition.status = Status.PAUSED
     competition.pause_reason = reason
     competition.paused_remaining_ms = None
+    competition.paused_at = at
     if current is not None and current.deadline is not None:
         remaining = max(timedelta(0), current.deadline - at)
         competition.paused_remaining_ms = int(remaining.total_seconds() * 1000)
         current.deadline = None
         current.save(update_fields=["deadline"])
-    competition.save(update_fields=["status", "pause_reason", "paused_remaining_ms"])
+    competition.save(update_fields=["status", "pause_reason", "paused_remaining_ms", "paused_at"])
+    bump(competition)
 
 
 @transaction.atomic
@@ -138,11 +155,16 @@ def resume(*, competition_id: int, at: datetime) -> None:
         raise Refused(_("比赛没有暂停。"))
     if current is not None and competition.paused_remaining_ms is not None:
         current.deadline = at + timedelta(milliseconds=competition.paused_remaining_ms)
-        current.save(update_fields=["deadline"])
+        if current.opened_at is not None and competition.paused_at is not None and current.phase in OPEN_PHASES:
+            # The speed clock stopped while paused: move the start on by the pause.
+            current.opened_at += max(timedelta(0), at - competition.paused_at)
+        current.save(update_fields=["deadline", "opened_at"])
     competition.status = Status.RUNNING
     competition.pause_reason = ""
     competition.paused_remaining_ms = None
-    competition.save(update_fields=["status", "pause_reason", "paused_remaining_ms"])
+    competition.paused_at = None
+    competition.save(update_fields=["status", "pause_reason", "paused_remaining_ms", "paused_at"])
+    bump(competition)
 
 
 @transaction.atomic
@@ -157,14 +179,14 @@ def finish(*, competition_id: int, at: datetime) -> bool:
         if current.phase in OPEN_PHASES:
             close_current(current, at)
         if current.phase == Phase.CLOSED:
-            current.phase = Phase.REVEALED
-            current.save(update_fields=["phase"])
+            reveal_current(competition, current)
     competition.status = Status.FINISHED
     competition.finished_at = at
     competition.paused_remaining_ms = None
     competition.save(update_fields=["status", "finished_at", "paused_remaining_ms"])
     scoring.recompute_scores(competition)
     scoring.record_results(competition, at=at)
+    bump(competition)
     return True
 
 
@@ -173,24 +195,54 @@ def remove_player(*, competition_id: int, player_id: int, at: datetime) -> None:
     updated = Player.objects.filter(pk=player_id, competition_id=competition_id, removed_at=None).update(removed_at=at)
     if not updated:
         raise Refused(_("没有这位选手。"))
+    Competition.objects.filter(pk=competition_id).update(version=F("version") + 1)
 
 
-# --- The host's sockets: a host who leaves pauses the game ---------------------------------
+# --- The host's presence: derived from heartbeats, never a counter -----------------------
 
 
-def host_connected(*, competition_id: int) -> None:
-    Competition.objects.filter(pk=competition_id).update(host_sockets=F("host_sockets") + 1)
+def host_seen(*, competition_id: int, channel_names: list[str], at: datetime) -> None:
+    """The host's sockets open on this worker are alive at `at` (connect and every heartbeat)."""
+    renewed = set(HostPresence.objects.filter(channel_name__in=channel_names).values_list("channel_name", flat=True))
+    HostPresence.objects.filter(channel_name__in=renewed).update(seen_at=at)
+    HostPresence.objects.bulk_create(
+        [
+            HostPresence(competition_id=competition_id, channel_name=name, seen_at=at)
+            for name in channel_names
+            if name not in renewed
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def host_present(*, competition_id: int, at: datetime) -> bool:
+    since = at - timedelta(seconds=HOST_EXPIRY_SECONDS)
+    return HostPresence.objects.filter(competition_id=competition_id, seen_at__gt=since).exists()
 
 
 @transaction.atomic
-def host_disconnected(*, competition_id: int, at: datetime) -> bool:
-    """Returns True when this was the host's last socket and a running game paused."""
-    Competition.objects.filter(pk=competition_id).update(host_sockets=Greatest(F("host_sockets") - 1, Value(0)))
+def host_left(*, competition_id: int, channel_name: str, at: datetime) -> bool:
+    """A host socket closed; True when a running game paused because no host is left."""
+    HostPresence.objects.filter(channel_name=channel_name).delete()
+    return _pause_if_host_gone(competition_id, at)
+
+
+@transaction.atomic
+def pause_if_host_gone(*, competition_id: int, at: datetime) -> bool:
+    """Any worker's watchdog: a running game whose host's presence expired pauses."""
+    return _pause_if_host_gone(competition_id, at)
+
+
+def _pause_if_host_gone(competition_id: int, at: datetime) -> bool:
+    if not Competition.objects.filter(pk=competition_id, status=Status.RUNNING).exists():
+        return False
+    if host_present(competition_id=competition_id, at=at):
+        return False
     competition, current = lock_game(competition_id)
-    if competition.host_sockets == 0 and competition.status == Status.RUNNING:
-        _pause(competition, current, at, "host_left")
-        return True
-    return False
+    if competition.status != Status.RUNNING:
+        return False
+    _pause(competition, current, at, "host_left")
+    return True
 
 
 # --- The server's clock -------------------------------------------------------------------
@@ -220,4 +272,5 @@ def advance_overdue(*, competition_id: int, at: datetime) -> bool:
         close_current(current, current.deadline)
     else:
         return False
+    bump(competition)
     return True

@@ -2,13 +2,16 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from quizzes.grading import grade
+from quizzes.grading import grade_snapshot, snapshot_of
+from quizzes.models import Question
 
+from .. import scoring
 from ..models import (
     WAGERS,
     Answer,
@@ -20,7 +23,7 @@ from ..models import (
     RoundKind,
     Wager,
 )
-from .base import Refused, lock_game, require_running
+from .base import Refused, bump, lock_game, require_running
 from .host import close_current
 
 
@@ -34,6 +37,7 @@ class Ack:
     buzz: str = ""  # "won", "late", "false_start"
     score: int | None = None  # when the move changed the player's score at once
     changed: bool = False  # the move changed the shared state: broadcast
+    close: bool = False  # everyone has answered: the consumer closes the question (its own hop)
 
 
 def _current_for(player_id: int, game_question_id: int, at: datetime) -> tuple[Player, Competition, GameQuestion]:
@@ -47,48 +51,135 @@ def _current_for(player_id: int, game_question_id: int, at: datetime) -> tuple[P
     return player, competition, current
 
 
+def _share_lock(game_question_id: int) -> None:
+    """PostgreSQL: answers share the question row, a close takes it exclusively. Answers do not
+    wait for each other; a close waits for the answers already inside (SQLite serialises writers)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM competitions_gamequestion WHERE id = %s FOR SHARE", [game_question_id])
+
+
+def _unlocked(player_id: int, game_question_id: int) -> tuple[Player, GameQuestion]:
+    """The player and the question with its round and competition: two reads, no lock on the game."""
+    _share_lock(game_question_id)
+    player = Player.objects.filter(pk=player_id).only("pk", "competition_id", "removed_at", "streak").first()
+    if player is None or player.removed_at:
+        raise Refused(_("你已被主持人移出本场比赛。"), "removed")
+    current = (
+        GameQuestion.objects.select_related("round", "competition")
+        .filter(pk=game_question_id, competition_id=player.competition_id)
+        .first()
+    )
+    if current is None or current.competition.current_id != current.pk:
+        raise Refused(_("这道题不在作答中。"), "not_open")
+    require_running(current.competition)
+    return player, current
+
+
+def _question(current: GameQuestion) -> dict:
+    """What grading needs of a question, read once per worker and drill: a drill's questions are
+    fixed when it is created (quizzes.grading.snapshot_of, as an exam attempt keeps them)."""
+    return _snapshot(current.question_id, current.competition.code, current.competition.created_at)
+
+
+@lru_cache(maxsize=512)
+def _snapshot(question_id: int, _code: str, _created_at) -> dict:
+    return snapshot_of(Question.objects.prefetch_related("options").get(pk=question_id))
+
+
+def _in_time(current: GameQuestion, at: datetime) -> bool:
+    """Open and before the deadline, or closed since the answer arrived (its transaction came
+    second to the close): an answer is judged by when its frame reached the server."""
+    if current.phase == Phase.OPEN:
+        return current.deadline is not None and at < current.deadline
+    return current.phase == Phase.CLOSED and current.closed_at is not None and at < current.closed_at
+
+
 @transaction.atomic
 def submit_answer(*, player_id: int, game_question_id: int, labels: list[str], text: str, at: datetime) -> Ack:
-    player, competition, current = _current_for(player_id, game_question_id, at)
+    """One hop: read, check, grade, insert. 必答 and 风险题 take no lock on the game (the unique
+    constraint refuses a second answer); the answer's points are fixed now, from `at`."""
+    player, current = _unlocked(player_id, game_question_id)
     kind = current.round.kind
     if kind == RoundKind.BUZZER:
-        if current.phase != Phase.ANSWERING or current.buzz_winner_id != player.pk:
-            raise Refused(_("只有抢到答题权的选手可以作答。"), "not_open")
-    elif current.phase != Phase.OPEN:
+        return _buzzer_answer(player_id, game_question_id, labels, text, at)
+    if current.phase not in (Phase.OPEN, Phase.CLOSED):
         raise Refused(_("这道题不在作答中。"), "not_open")
-    if current.deadline is None or at >= current.deadline:
+    if not _in_time(current, at):
         raise Refused(_("已超过作答时间。"), "too_late")
-    question = current.question
-    if question.has_options:
-        valid = set(question.options.values_list("label", flat=True))
+    question = _question(current)
+    ratio = _graded(question, labels, text)
+    wager = None
+    if kind == RoundKind.RISK:
+        wager = Wager.objects.filter(game_question=current, player=player).values_list("amount", flat=True).first()
+    answer = Answer(
+        game_question=current,
+        player=player,
+        labels="".join(sorted(set(labels)))[:10],
+        text=text[:200],
+        received_at=at,
+        ratio=ratio,
+    )
+    answer.points = scoring.points_for(current, answer, streak=player.streak, wager=wager)
+    try:
+        with transaction.atomic():
+            answer.save(force_insert=True)
+    except IntegrityError:
+        raise Refused(_("本题你已作答，不能重复提交。"), "duplicate") from None
+    everyone = current.phase == Phase.OPEN and _everyone_answered(current)
+    return Ack(game_question_id=current.pk, answered=_shown(question, labels, text), close=everyone)
+
+
+def _graded(question: dict, labels: list[str], text: str) -> float:
+    if question["options"]:
+        valid = {option["label"] for option in question["options"]}
         if not labels or not set(labels) <= valid:
             raise Refused(_("请选择有效的选项。"), "invalid")
     elif not text.strip():
         raise Refused(_("请填写答案。"), "invalid")
-    ratio = grade(question, labels=labels, text=text).ratio
+    return grade_snapshot(question, labels=labels, text=text).ratio
+
+
+def _shown(question: dict, labels: list[str], text: str) -> str:
+    return "".join(sorted(set(labels))) if question["options"] else text.strip()[:50]
+
+
+def _buzzer_answer(player_id: int, game_question_id: int, labels: list[str], text: str, at: datetime) -> Ack:
+    """抢答: one person answers, and the answer closes the question: the locked path."""
+    player, competition, current = _current_for(player_id, game_question_id, at)
+    if current.phase != Phase.ANSWERING or current.buzz_winner_id != player.pk:
+        raise Refused(_("只有抢到答题权的选手可以作答。"), "not_open")
+    if current.deadline is None or at >= current.deadline:
+        raise Refused(_("已超过作答时间。"), "too_late")
+    answer = Answer(
+        game_question=current,
+        player=player,
+        labels="".join(sorted(set(labels)))[:10],
+        text=text[:200],
+        received_at=at,
+        ratio=_graded(_question(current), labels, text),
+    )
+    answer.points = scoring.points_for(current, answer, streak=player.streak)
     try:
         with transaction.atomic():
-            Answer.objects.create(
-                game_question=current,
-                player=player,
-                labels="".join(sorted(set(labels)))[:10],
-                text=text[:200],
-                received_at=at,
-                ratio=ratio,
-            )
+            answer.save(force_insert=True)
     except IntegrityError:
         raise Refused(_("本题你已作答，不能重复提交。"), "duplicate") from None
-    changed = False
-    if kind == RoundKind.BUZZER or _everyone_answered(competition, current):
-        close_current(current, at)
-        changed = True
-    shown = "".join(sorted(set(labels))) if question.has_options else text.strip()[:50]
-    return Ack(game_question_id=current.pk, answered=shown, changed=changed)
+    close_current(current, at)
+    bump(competition)
+    return Ack(game_question_id=current.pk, answered=_shown(_question(current), labels, text), changed=True)
 
 
-def _everyone_answered(competition: Competition, current: GameQuestion) -> bool:
-    active = competition.players.filter(removed_at=None).count()
-    return active > 0 and current.answers.count() >= active
+def _everyone_answered(current: GameQuestion) -> bool:
+    """Both counts in one statement (the answer just inserted included)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM competitions_answer WHERE game_question_id = %s),"
+            " (SELECT COUNT(*) FROM competitions_player WHERE competition_id = %s AND removed_at IS NULL)",
+            [current.pk, current.competition_id],
+        )
+        answered, active = cursor.fetchone()
+    return active > 0 and answered >= active
 
 
 @transaction.atomic
@@ -127,13 +218,19 @@ def buzz(*, player_id: int, game_question_id: int, at: datetime) -> Ack:
         current.phase = Phase.ANSWERING
         current.deadline = at + timedelta(seconds=current.round.seconds)
         current.save()
+    if outcome != "late":
+        bump(_competition)
     return Ack(game_question_id=current.pk, buzz=outcome, score=score, changed=outcome != "late")
 
 
 @transaction.atomic
 def place_wager(*, player_id: int, game_question_id: int, amount: int, at: datetime) -> Ack:
-    player, _competition, current = _current_for(player_id, game_question_id, at)
-    if current.phase != Phase.WAGER or current.deadline is None or at >= current.deadline:
+    """风险题: one hop, no lock on the game; judged by when the frame arrived."""
+    player, current = _unlocked(player_id, game_question_id)
+    in_time = (current.phase == Phase.WAGER and current.deadline is not None and at < current.deadline) or (
+        current.phase == Phase.OPEN and current.opened_at is not None and at < current.opened_at
+    )
+    if current.round.kind != RoundKind.RISK or not in_time:
         raise Refused(_("现在不能选择分值。"), "not_open")
     if amount not in WAGERS:
         raise Refused(_("分值只能是 10、20 或 30。"), "invalid")

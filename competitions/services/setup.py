@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can_join_center_drill
 from quizzes.models import Question, Quiz
 from quizzes.selectors import draw_questions
 from quizzes.services import paper_for
@@ -68,6 +69,7 @@ class Settings:
     team_scoring: str = TeamScoring.SUM
     team_names: list[str] = field(default_factory=list)
     allow_late_join: bool = True
+    open_to_other_centers: bool = False
     podium_depth: int = 3
     scoreboard_size: int = 10
 
@@ -82,9 +84,9 @@ def _new_code() -> str:
 
 def _questions_of(spec: RoundSpec, *, used: set[int], rng: random.Random) -> list[int]:
     if spec.quiz_id is not None:
-        quiz = Quiz.objects.filter(pk=spec.quiz_id).first()
+        quiz = Quiz.objects.filter(pk=spec.quiz_id, is_published=True).first()
         if quiz is None:
-            raise Refused(_("所选试卷不存在。"))
+            raise Refused(_("所选试卷不存在或尚未发布。"))
         ids = [pick.question.pk for pick in paper_for(quiz, rng=rng, exclude_ids=used)]
         if not ids:
             raise Refused(_("试卷“%(title)s”没有可用的题目。") % {"title": quiz.title})
@@ -128,6 +130,7 @@ def create_competition(
         team_source=settings.team_source,
         team_scoring=settings.team_scoring,
         allow_late_join=settings.allow_late_join,
+        open_to_other_centers=settings.open_to_other_centers,
         podium_depth=settings.podium_depth,
         scoreboard_size=settings.scoreboard_size,
         created_at=at,
@@ -173,6 +176,8 @@ def join(*, code: str, user, at: datetime) -> Player:
         raise Refused(_("本场比赛已结束。"))
     if competition.host_id == user.pk:
         raise Refused(_("主持人不能以选手身份加入。"))
+    if not can_join_center_drill(user, competition.center_id, open_to_others=competition.open_to_other_centers):
+        raise Refused(_("本场大练兵仅限本中心人员参加。"))
     if competition.status != Status.LOBBY and not competition.allow_late_join:
         raise Refused(_("比赛已开始，本场不允许中途加入。"))
     return Player.objects.create(competition=competition, user=user, team=_team_for(competition, user), joined_at=at)

@@ -8,6 +8,9 @@
   var path = root.dataset.live;
   var playerId = root.dataset.player || "";
   var socket = null, attempts = 0, stopped = false;
+  // Every state frame carries the game's version: an older one is stale and dropped, a jump
+  // past the next one means a frame was missed, and the server is asked for a snapshot.
+  var version = -1;
 
   function byId(id) { return document.getElementById(id); }
 
@@ -69,9 +72,18 @@
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + path);
-    socket.onopen = function () { attempts = 0; banner(""); root.dataset.connected = "1"; };
+    socket.onopen = function () { attempts = 0; banner(""); root.dataset.connected = "1"; version = -1; };
     socket.onmessage = function (event) {
       var msg = JSON.parse(event.data);
+      if (typeof msg.v === "number") {
+        if (msg.v < version) return;  // stale: a newer state is already on the screen
+        if (msg.type === "state") {
+          var gap = version >= 0 && msg.v > version + 1;
+          version = msg.v;
+          root.dataset.version = String(version);
+          if (gap) send({ type: "sync" });
+        }
+      }
       if (msg.html) apply(msg.html);
       if (msg.type === "error") flash(msg.message);
       if (msg.type === "removed") { stopped = true; banner(msg.message); }

@@ -198,12 +198,14 @@ async def test_answers_not_open_late_or_twice_are_refused_over_the_socket():
     assert "已提交" in html_of(ack)
     await phone.send_json_to({"type": "answer", "gq": gq, "labels": ["B"]})
     assert (await receive_until(phone, lambda m: m["type"] == "error"))["code"] == "duplicate"
-    # The deadline passes while nobody's timer has fired yet: the next message closes it first.
+    # The deadline passes while nobody's timer has fired yet: the late answer is refused in its
+    # own hop, and the socket then closes the question.
     await sync_to_async(GameQuestion.objects.filter(pk=gq).update)(deadline=timezone.now() - timedelta(seconds=1))
     late, _ = await open_socket(other.user, game.code, "play")
     await late.receive_json_from()
     await late.send_json_to({"type": "answer", "gq": gq, "labels": ["A"]})
-    assert (await receive_until(late, lambda m: m["type"] == "error"))["code"] == "not_open"
+    assert (await receive_until(late, lambda m: m["type"] == "error"))["code"] == "too_late"
+    await receive_until(late, lambda m: m["type"] == "state" and "作答截止" in html_of(m))
     assert await count(Answer, game_question_id=gq) == 1
     await phone.disconnect()
     await late.disconnect()
@@ -231,7 +233,8 @@ async def test_correct_answers_reach_players_only_at_reveal_with_their_own_resul
     await console.send_json_to({"type": "reveal"})
     revealed = await receive_until(phone, lambda m: m["type"] == "state")
     assert 'data-correct="1"' in html_of(revealed)
-    assert "回答正确 +10" in revealed["html"]["play-me"]
+    mine = await receive_until(phone, lambda m: m["type"] == "me")  # the small personal frame
+    assert "回答正确 +10" in mine["html"]["play-me"]
     await console.disconnect()
     await phone.disconnect()
 
@@ -298,7 +301,8 @@ async def test_a_reconnecting_phone_gets_its_score_and_its_wager_back_at_once():
     await receive_until(phone, lambda m: m["type"] == "ack")
     await phone.disconnect()
     again, _ = await open_socket(player.user, game.code, "play")
-    state = await again.receive_json_from()
-    assert "37 分" in state["html"]["play-me"] and 'data-wager="20"' in state["html"]["play-me"]
+    assert (await again.receive_json_from())["type"] == "state"
+    mine = await again.receive_json_from()
+    assert "37 分" in mine["html"]["play-me"] and 'data-wager="20"' in mine["html"]["play-me"]
     assert await count(Wager) == 1
     await again.disconnect()

@@ -35,9 +35,12 @@ def started(game, seconds=0):
 
 def answer(player, game, labels="A", seconds=1, text=""):
     game.refresh_from_db()
-    return services.submit_answer(
+    ack = services.submit_answer(
         player_id=player.pk, game_question_id=game.current_id, labels=list(labels), text=text, at=at(seconds)
     )
+    if ack.close:  # everyone has answered: the socket closes the question in its own hop
+        services.close_question(competition_id=game.pk, at=at(seconds))
+    return ack
 
 
 def test_required_round_scores_right_answers_with_speed_points_from_server_time():
@@ -54,7 +57,7 @@ def test_required_round_scores_right_answers_with_speed_points_from_server_time(
     scores = dict(Player.objects.values_list("pk", "score"))
     assert scores[fast.pk] == 10 + 5 * 18 // 20 == 14
     assert scores[slow.pk] == 10 + 1
-    assert scores[wrong.pk] == 0
+    assert scores[wrong.pk] == -5  # the round's 答错扣分 (5 in the factory) applies to 必答 too
 
 
 def test_answers_after_the_deadline_for_another_question_or_twice_are_refused():
@@ -188,12 +191,24 @@ def test_pause_freezes_the_time_left_and_resume_gives_it_back():
 
 def test_the_hosts_last_socket_leaving_pauses_the_game():
     game = started(make_game())
-    services.host_connected(competition_id=game.pk)
-    services.host_connected(competition_id=game.pk)
-    assert not services.host_disconnected(competition_id=game.pk, at=at(1))
-    assert services.host_disconnected(competition_id=game.pk, at=at(2))
+    services.host_seen(competition_id=game.pk, channel_names=["laptop", "tablet"], at=at(0))
+    assert not services.host_left(competition_id=game.pk, channel_name="laptop", at=at(1))
+    assert services.host_left(competition_id=game.pk, channel_name="tablet", at=at(2))
     game.refresh_from_db()
     assert game.status == Status.PAUSED and game.pause_reason == "host_left"
+
+
+def test_host_presence_is_derived_a_socket_that_died_without_its_disconnect_expires():
+    """A worker that crashed (or lost Redis) never ran disconnect: its row stops being renewed."""
+    game = started(make_game())
+    services.host_seen(competition_id=game.pk, channel_names=["crashed-worker"], at=at(0))
+    assert not services.pause_if_host_gone(competition_id=game.pk, at=at(services.HOST_EXPIRY_SECONDS - 1))
+    services.host_seen(competition_id=game.pk, channel_names=["crashed-worker"], at=at(10))  # a heartbeat
+    assert not services.pause_if_host_gone(competition_id=game.pk, at=at(10 + services.HOST_EXPIRY_SECONDS - 1))
+    assert services.pause_if_host_gone(competition_id=game.pk, at=at(10 + services.HOST_EXPIRY_SECONDS + 1))
+    game.refresh_from_db()
+    assert game.status == Status.PAUSED and game.pause_reason == "host_left"
+    assert not services.pause_if_host_gone(competition_id=game.pk, at=at(100))  # paused once
 
 
 def test_a_player_who_comes_back_is_the_same_player_with_the_same_score():
@@ -255,6 +270,7 @@ def test_finishing_writes_the_ledger_once_per_player_and_area_and_fills_the_mist
     assert {(r.person_id, r.area_id, r.score_ratio, r.points) for r in rows} == {
         (right.user_id, social.pk, 1.0, 10),
         (right.user_id, medical.pk, 1.0, 10),
+        # −5 each in the drill (答错扣分); the ledger's 积分规则 never write below 0
         (wrong.user_id, social.pk, 0.0, 0),
         (wrong.user_id, medical.pk, 0.0, 0),
     }
@@ -347,7 +363,7 @@ def test_only_drill_runners_host_and_the_host_role_is_checked_for_results():
     assert can_view_results(manager, game) == (supervisor.center_id is not None)
 
 
-def test_the_podium_holds_only_people_who_scored():
+def test_the_podium_holds_the_first_places_whatever_their_scores():
     game = make_game(rounds=[(RoundKind.REQUIRED, [make_question()])])
     winner, wrong, silent = join_players(game, 3)
     started(game)
@@ -358,8 +374,9 @@ def test_the_podium_holds_only_people_who_scored():
     services.reveal(competition_id=game.pk, at=at(2))
     services.finish(competition_id=game.pk, at=at(3))
     state = game_state(competition_id=game.pk, at=at(4))
-    assert [row.player_id for row in state.podium] == [winner.pk]
-    assert len(state.scoreboard) == 3  # everyone is still on the scoreboard
+    # 10, 0 (silent), −5 (wrong): three players on a three-step podium (issue 11, item 8)
+    assert [row.player_id for row in state.podium] == [winner.pk, silent.pk, wrong.pk]
+    assert len(state.scoreboard) == 3
 
 
 def test_a_round_is_introduced_before_its_first_question_only():
@@ -390,12 +407,12 @@ def test_a_reconnecting_phone_renders_only_its_own_screen(monkeypatch):
     rendered = []
     real = rendering.render_role
     monkeypatch.setattr(rendering, "render_role", lambda state, role: rendered.append(role) or real(state, role))
-    _state, payloads = rendering.build_broadcast(competition_id=game.pk, at=at(0), roles=(rendering.PLAY,))
-    assert rendered == [rendering.PLAY] and set(payloads) == {rendering.PLAY}
-    assert {"results", "removed", "players"} <= set(payloads[rendering.PLAY])
+    frames = rendering.build_frames(competition_id=game.pk, at=at(0), roles=(rendering.PLAY,))
+    assert rendered == [rendering.PLAY] and set(frames) == {rendering.PLAY}
+    assert frames[rendering.PLAY].players == 2
     rendered.clear()
-    _state, payloads = rendering.build_broadcast(competition_id=game.pk, at=at(0))
-    assert sorted(rendered) == sorted(rendering.ROLES) and "host-tally" in payloads[rendering.HOST]["html"]
+    frames = rendering.build_frames(competition_id=game.pk, at=at(0))
+    assert sorted(rendered) == sorted(rendering.ROLES) and "host-tally" in frames[rendering.HOST].text
 
 
 def test_a_silent_buzz_winner_loses_the_penalty():

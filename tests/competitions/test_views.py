@@ -181,7 +181,7 @@ def test_the_big_screen_shows_the_team_board_in_team_mode(client):
 
 
 def test_the_lobby_on_the_big_screen_shows_the_latest_arrivals_first_and_counts_the_rest(client, monkeypatch):
-    monkeypatch.setattr("competitions.selectors.LOBBY_NAMES", 2)
+    monkeypatch.setattr("competitions.selectors.state.LOBBY_NAMES", 2)
     game = make_game()
     for name in ("先到", "其次", "刚到"):
         join_players(game, 1, full_name=name)

@@ -295,7 +295,12 @@ ALLOWED = {
     "simulations:review": {"owner", "sup_own", "manager"},
     "simulations:rubric": {"sup_own", "manager"},  # never the person scored
     "simulations:practice": {"owner"},
-    "competitions:results": {"sup_own", "manager", "admin"},  # the host, and who may see the host
+    "competitions:results": {
+        "owner",
+        "sup_own",
+        "manager",
+        "admin",
+    },  # a player (own results), the host, who sees the host
     "competitions:host": {"sup_own"},
     "competitions:screen": {"sup_own"},
     "competitions:qr": {"sup_own"},
@@ -396,6 +401,7 @@ ROLE_PAGES = {
     "reports:create_paper": ("post", {"owner"}),
     "reports:ratings_import": ("get", {"owner", "sup_own"}),
     "competitions:create": ("get", {"owner"}),
+    "competitions:pick": ("get", {"owner"}),
 }
 
 

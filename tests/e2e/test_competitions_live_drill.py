@@ -1,6 +1,7 @@
 """A whole live drill in real browsers: a supervisor sets it up and hosts it, a projector shows
-it, three phones play 必答, 抢答 (with a false start) and 风险题, one phone reloads mid-question,
-and the podium and the ledger agree."""
+it, five phones join (the lobby count follows on every phone) and play 必答, 抢答 (with a false
+start) and 风险题; one phone's page is closed and opened again mid-question; the podium and the
+ledger agree, and a player opens the results afterwards from 我的大练兵."""
 
 import re
 
@@ -31,12 +32,12 @@ def score_of(page) -> int:
     return int(re.search(r"-?\d+", page.get_by_test_id("my-score").inner_text()).group())
 
 
-def test_a_supervisor_runs_a_live_drill_for_three_phones(new_context, center):
+def test_a_supervisor_runs_a_live_drill_for_five_phones(new_context, center):
     area = make_area("社会保障")
     for stem in STEMS:
         make_question(area, stem=stem)
     host = make_user(Role.SUPERVISOR, center=center, full_name="周班长")
-    names = ["张敏", "李强", "王芳"]
+    names = ["张敏", "李强", "王芳", "赵磊", "陈静"]
     staff = [make_user(Role.STAFF, center=center, full_name=name) for name in names]
 
     # The supervisor sets up the drill: 2 必答, 1 抢答, 1 风险题, drawn from the bank.
@@ -58,17 +59,19 @@ def test_a_supervisor_runs_a_live_drill_for_three_phones(new_context, center):
     screen.goto(f"/competitions/{code}/screen/")
     live(screen)
 
-    phones = []
+    phones, contexts = [], []
     for person in staff:
-        phone = new_context(PHONE).new_page()
+        contexts.append(new_context(PHONE))
+        phone = contexts[-1].new_page()
         login(phone, person.username)
         phone.goto("/competitions/")
         phone.get_by_label("加入码").fill(code)
         phone.get_by_role("button", name="加入").click()
         phone.wait_for_url(f"**/competitions/{code}/play/")
         phones.append(live(phone))
-    zhang, li, wang = phones
-    expect(screen.locator(".joined")).to_contain_text("王芳")
+    zhang, li, wang, zhao, chen = phones
+    expect(zhang.get_by_test_id("play-count")).to_have_text("5")  # the phone lobby follows who joins
+    expect(screen.locator(".joined")).to_contain_text("陈静")
     expect(screen.get_by_test_id("big-code")).to_have_text(code)
     screenshot(screen, "competitions-screen-lobby")
     screenshot(zhang, "competitions-phone-lobby")
@@ -80,7 +83,7 @@ def test_a_supervisor_runs_a_live_drill_for_three_phones(new_context, center):
     host_clicks("开始比赛")
     host_clicks("出题")
     expect(screen.get_by_test_id("stem")).to_be_visible()
-    for phone, label in ((zhang, "A"), (li, "A"), (wang, "B")):
+    for phone, label in ((zhang, "A"), (li, "A"), (wang, "B"), (zhao, "B"), (chen, "A")):
         phone.get_by_test_id(f"answer-{label}").click()
         expect(phone.get_by_test_id("my-status")).to_contain_text("已提交")
     screenshot(zhang, "competitions-phone-answered")
@@ -94,18 +97,21 @@ def test_a_supervisor_runs_a_live_drill_for_three_phones(new_context, center):
     li_score = score_of(li)
     assert li_score >= 10
 
-    # 必答 2: 李强 reloads mid-question and is still himself, with his score.
+    # 必答 2: 李强 closes his page mid-question and opens it again: still himself, with his score.
     host_clicks("下一题")
     host_clicks("出题")
     expect(li.get_by_test_id("answer-A")).to_be_visible()
     screenshot(screen, "competitions-screen-question")
     screenshot(li, "competitions-phone-question")
-    li.reload()
+    li.close()
+    li = contexts[1].new_page()
+    li.goto(f"/competitions/{code}/play/")
     live(li)
     expect(li.get_by_test_id("my-score")).to_have_text(f"{li_score} 分")
     zhang.get_by_test_id("answer-A").click()
     li.get_by_test_id("answer-B").click()
-    wang.get_by_test_id("answer-B").click()
+    for phone in (wang, zhao, chen):
+        phone.get_by_test_id("answer-B").click()
     expect(console.get_by_role("button", name="揭晓答案")).to_be_visible()
     host_clicks("揭晓答案")
     expect(li.get_by_test_id("my-status")).to_contain_text("回答错误")
@@ -138,7 +144,7 @@ def test_a_supervisor_runs_a_live_drill_for_three_phones(new_context, center):
         expect(phone.get_by_test_id("my-status")).to_contain_text(f"已选分值 {amount}")
     screenshot(li, "competitions-phone-wager")
     host_clicks("亮题")
-    for phone, label in ((zhang, "A"), (li, "A"), (wang, "B")):
+    for phone, label in ((zhang, "A"), (li, "A"), (wang, "B"), (zhao, "B"), (chen, "B")):
         phone.get_by_test_id(f"answer-{label}").click()
     host_clicks("揭晓答案")
     expect(li.get_by_test_id("my-status")).to_contain_text("回答正确 +30")
@@ -148,7 +154,8 @@ def test_a_supervisor_runs_a_live_drill_for_three_phones(new_context, center):
     host_clicks("结束并颁奖")
     podium = screen.get_by_test_id("podium")
     expect(podium).to_be_visible()
-    expect(podium.locator(".who")).to_have_text(["张敏", "李强"])  # 王芳 ended below zero: no step for her
+    expect(podium.locator(".who")).to_have_count(3)  # three steps whatever the scores
+    expect(podium.locator(".who").first).to_have_text("张敏")
     expect(wang.get_by_test_id("my-score")).to_have_text("-30 分")
     screenshot(screen, "competitions-screen-podium")
     screenshot(zhang, "competitions-phone-finished")
@@ -163,3 +170,11 @@ def test_a_supervisor_runs_a_live_drill_for_three_phones(new_context, center):
     console.get_by_role("link", name="查看成绩与难点报告").click()
     expect(console.get_by_test_id("results-table")).to_contain_text("张敏")
     screenshot(console, "competitions-results")
+
+    # A player opens the results afterwards: the podium and her own answers, from 我的大练兵.
+    wang.goto("/competitions/")
+    wang.get_by_role("link", name="社保业务大练兵").click()
+    expect(wang.get_by_test_id("my-result")).to_contain_text("-30 分")
+    expect(wang.get_by_test_id("my-answers")).to_contain_text("抢跑")
+    expect(wang.get_by_test_id("podium")).to_be_visible()
+    screenshot(wang, "competitions-phone-results")

@@ -1,4 +1,4 @@
-"""Reads for live games: the full state a screen needs, a player's own view, the report.
+"""Game state: everything any of the three screens shows, read once per version.
 
 GameState is everything any of the three screens shows; it is built from the database alone,
 so a reconnecting screen on any worker gets the whole picture in one go. Correct answers are in
@@ -8,13 +8,9 @@ it only once the question is revealed (`key` is for the host's console).
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
-
-from accounts.models import Role
-from accounts.permissions import can_run_drills, can_view_person, has_role
 from quizzes.grading import correct_labels
 
-from .models import Answer, Buzz, Competition, GameQuestion, Phase, Player, RoundKind, Status, TeamScoring, Wager
+from ..models import Answer, Competition, GameQuestion, Phase, Player, RoundKind, Status, TeamScoring
 
 LOBBY_NAMES = 60  # name chips on the big screen's lobby; past that, "and N more"
 
@@ -102,31 +98,49 @@ class GameState:
         return self.current.deadline if self.current else None
 
 
-def ranked(players: list[Player]) -> list[Row]:
+@dataclass(frozen=True)
+class Entrant:
+    """A player as the screens need them: read as plain values (a room of 2,000 is read on every
+    broadcast, so no model instances of players, users and teams)."""
+
+    pk: int
+    score: int
+    joined_at: datetime
+    removed: bool
+    name: str
+    team_id: int | None
+    team: str
+
+
+def entrants(competition_id: int) -> list[Entrant]:
+    rows = Player.objects.filter(competition_id=competition_id).values_list(
+        "pk", "score", "joined_at", "removed_at", "team_id", "team__name",
+        "user__full_name", "user__first_name", "user__last_name", "user__username",
+    )  # fmt: skip
+    return [
+        # the name as User.display_name has it
+        Entrant(pk, score, joined, removed is not None, full or f"{first} {last}".strip() or user, team_id, team or "")
+        for pk, score, joined, removed, team_id, team, full, first, last, user in rows
+    ]
+
+
+def ranked(players: list[Entrant]) -> list[Row]:
     """Standard competition ranking: equal scores share a rank (1, 2, 2, 4)."""
     rows, previous, rank = [], None, 0
     for index, player in enumerate(sorted(players, key=lambda p: (-p.score, p.joined_at, p.pk)), start=1):
         if player.score != previous:
             rank, previous = index, player.score
-        rows.append(
-            Row(
-                rank=rank,
-                name=player.user.display_name,
-                score=player.score,
-                team=player.team.name if player.team_id else "",
-                player_id=player.pk,
-            )
-        )
+        rows.append(Row(rank=rank, name=player.name, score=player.score, team=player.team, player_id=player.pk))
     return rows
 
 
-def team_rows(competition: Competition, players: list[Player]) -> list[Row]:
+def team_rows(competition: Competition, players: list[Entrant]) -> list[Row]:
     if not competition.is_team:
         return []
     totals: dict[str, list[int]] = {team.name: [] for team in competition.teams.all()}
     for player in players:
         if player.team_id:
-            totals.setdefault(player.team.name, []).append(player.score)
+            totals.setdefault(player.team, []).append(player.score)
     average = competition.team_scoring == TeamScoring.AVERAGE
     scored = [
         (name, round(sum(scores) / len(scores)) if average and scores else sum(scores))
@@ -143,20 +157,19 @@ def team_rows(competition: Competition, players: list[Player]) -> list[Row]:
 
 def game_state(*, competition_id: int, at: datetime) -> GameState:
     competition = Competition.objects.select_related("host").get(pk=competition_id)
-    players = list(competition.players.select_related("user", "team"))
-    active = [player for player in players if player.removed_at is None]
+    players = entrants(competition.pk)
+    active = [player for player in players if not player.removed]
     state = GameState(competition=competition, at=at, players=len(active))
-    state.removed_ids = [player.pk for player in players if player.removed_at]
+    state.removed_ids = [player.pk for player in players if player.removed]
     state.scoreboard = ranked(active)
     state.roster = sorted(state.scoreboard, key=lambda row: row.name)
     state.teams = team_rows(competition, active)
     state.total = competition.questions.count()
     state.round_total = competition.rounds.count()
     if competition.status == Status.FINISHED:
+        # The first places by rank, whatever the score: a 0 or a minus is still third of three.
         depth = competition.podium_depth
-        # Only who scored: a 0 or a minus on a step of the podium is nobody's prize.
-        state.podium = [row for row in (state.teams if competition.is_team else state.scoreboard) if row.score > 0]
-        state.podium = state.podium[:depth]
+        state.podium = [row for row in (state.teams if competition.is_team else state.scoreboard) if row.rank <= depth]
     if competition.current_id is None:
         return state
     current = (
@@ -215,165 +228,40 @@ def tally(*, game_question_id: int) -> int:
 
 
 @dataclass
-class PlayerView:
-    """A player's own corner of the screen: rebuilt from the database on (re)connect."""
+class TallyState:
+    """What "已作答 N / M" needs: two counts and the current question, not the roster."""
 
-    player_id: int
-    name: str
-    team: str
-    score: int
-    rank: int
-    players: int
-    game_question_id: int = 0
-    answered: str = ""
-    wager: int | None = None
-    buzz: str = ""
-    result: dict | None = None
-
-    def for_question(self, game_question_id: int) -> None:
-        """Forget the previous question's bits when the game moves on."""
-        if game_question_id != self.game_question_id:
-            self.game_question_id = game_question_id
-            self.answered, self.wager, self.buzz, self.result = "", None, "", None
-
-
-def player_view(*, player_id: int, state: GameState) -> PlayerView:
-    player = Player.objects.select_related("user", "team").get(pk=player_id)
-    rank = next((row.rank for row in state.scoreboard if row.player_id == player_id), 0)
-    view = PlayerView(
-        player_id=player.pk,
-        name=player.user.display_name,
-        team=player.team.name if player.team_id else "",
-        score=player.score,
-        rank=rank,
-        players=state.players,
-    )
-    if state.current is None:
-        return view
-    view.game_question_id = state.current.pk
-    answer = Answer.objects.filter(game_question=state.current, player=player).first()
-    if answer and (answer.labels or answer.text):
-        view.answered = answer.labels or answer.text[:50]
-    view.wager = (
-        Wager.objects.filter(game_question=state.current, player=player).values_list("amount", flat=True).first()
-    )
-    buzz = Buzz.objects.filter(game_question=state.current, player=player).first()
-    if buzz:
-        view.buzz = "false_start" if buzz.false_start else ("won" if state.buzz_winner_id == player.pk else "late")
-    view.result = state.results.get(player.pk)
-    return view
-
-
-# --- Who may do what ------------------------------------------------------------------------
-
-
-def is_host(user, competition: Competition) -> bool:
-    return competition.host_id == user.pk or bool(getattr(user, "is_superuser", False))
-
-
-def can_view_results(user, competition: Competition) -> bool:
-    """The host, and managers (and admins) who can see the host."""
-    if is_host(user, competition):
-        return True
-    return has_role(user, Role.MANAGER, Role.ADMIN) and can_view_person(user, competition.host)
-
-
-def competitions_for(user) -> QuerySet[Competition]:
-    """Drills a person may open from the list: hosted ones, ones visible as a manager, ones played."""
-    qs = Competition.objects.select_related("host")
-    if has_role(user, Role.MANAGER, Role.ADMIN):
-        from accounts.permissions import people_visible_to
-
-        return qs.filter(Q(host=user) | Q(host__in=people_visible_to(user)) | Q(players__user=user)).distinct()
-    if can_run_drills(user):
-        return qs.filter(Q(host=user) | Q(players__user=user)).distinct()
-    return qs.filter(players__user=user, players__removed_at=None)
-
-
-def find_by_code(code: str) -> Competition | None:
-    return Competition.objects.filter(code=code).first()
-
-
-# --- The report after the game -------------------------------------------------------------
-
-HARD_POINT_BELOW = 0.6  # a question fewer than 60% got right is a 难点
-
-
-@dataclass
-class QuestionReport:
-    number: int
-    round_kind: str
-    stem: str
-    area: str
-    key: str
+    competition: Competition
+    current: GameQuestion | None
     answered: int
-    correct: int
-    wrong_names: list[str]
+    players: int
 
     @property
-    def rate(self) -> float:
-        return self.correct / self.answered if self.answered else 0.0
+    def phase(self) -> str:
+        return self.current.phase if self.current else ""
 
     @property
-    def percent(self) -> int:
-        return round(100 * self.rate)
+    def kind(self) -> str:
+        return self.current.round.kind if self.current else ""
 
     @property
-    def is_hard(self) -> bool:
-        return self.answered > 0 and self.rate < HARD_POINT_BELOW
-
-
-def question_report(competition: Competition) -> list[QuestionReport]:
-    played = (
-        competition.questions.filter(phase=Phase.REVEALED)
-        .select_related("round", "question__area")
-        .prefetch_related("question__options")
-        .annotate(
-            n_answered=Count("answers", filter=~Q(answers__labels="", answers__text="")),
-            n_correct=Count("answers", filter=Q(answers__ratio=1)),
+    def everyone_answered(self) -> bool:
+        """A 必答 or 风险题 question still open that every active player has answered."""
+        return (
+            self.competition.status == Status.RUNNING
+            and self.phase == Phase.OPEN
+            and self.kind != RoundKind.BUZZER
+            and self.players > 0
+            and self.answered >= self.players
         )
+
+
+def tally_state(*, competition_id: int) -> TallyState:
+    competition = Competition.objects.select_related("current__round").get(pk=competition_id)
+    current = competition.current
+    return TallyState(
+        competition=competition,
+        current=current,
+        answered=Answer.objects.filter(game_question=current).count() if current else 0,
+        players=competition.players.filter(removed_at=None).count(),
     )
-    wrong = {}
-    for answer in Answer.objects.filter(game_question__competition=competition, ratio__lt=1).select_related(
-        "player__user"
-    ):
-        if answer.labels or answer.text:
-            wrong.setdefault(answer.game_question_id, []).append(answer.player.user.display_name)
-    return [
-        QuestionReport(
-            number=gq.order,
-            round_kind=gq.round.get_kind_display(),
-            stem=gq.question.stem,
-            area=gq.question.area.name,
-            key="".join(sorted(correct_labels(gq.question))) or " / ".join(gq.question.accepted_answers),
-            answered=gq.n_answered,
-            correct=gq.n_correct,
-            wrong_names=wrong.get(gq.pk, []),
-        )
-        for gq in played
-    ]
-
-
-@dataclass(frozen=True)
-class Seat:
-    """Who a socket is: the host's console or big screen, or one player's phone."""
-
-    competition_id: int
-    code: str
-    role: str
-    player_id: int | None = None
-
-    def group(self, role: str) -> str:
-        """A screen's channel-layer group. Named by the random join code rather than the id,
-        so that games of several databases sharing one Redis (test runs) never cross."""
-        return f"game-{self.code}-{role}"
-
-
-def seat_for(*, user, code: str, role: str) -> Seat | None:
-    competition = find_by_code(code)
-    if competition is None:
-        return None
-    if role in ("host", "screen"):
-        return Seat(competition.pk, competition.code, role) if is_host(user, competition) else None
-    player = Player.objects.filter(competition=competition, user=user, removed_at=None).first()
-    return Seat(competition.pk, competition.code, role, player.pk) if player else None

@@ -1,0 +1,182 @@
+"""Issue 11, items 1–4 at test scale: one frame per broadcast whatever N, one hop per answer, the
+answer's time taken when its frame arrived, versioned frames, and the host's derived presence."""
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from competitions import consumers, hub, rendering, services
+from competitions.models import Answer, Competition, GameQuestion, HostPresence, Status
+from tests.competitions.factories import join_players, make_game
+from tests.competitions.test_consumers import open_socket, receive_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def room(n: int, **kwargs):
+    game = await sync_to_async(make_game)(**kwargs)
+    players = await sync_to_async(join_players)(game, n)
+    host = await sync_to_async(lambda: Competition.objects.get(pk=game.pk).host)()
+    console, _ = await open_socket(host, game.code, "host")
+    await receive_until(console, lambda m: m["type"] == "state")
+    phones = []
+    for player in players:
+        phone, _ = await open_socket(player.user, game.code, "play")
+        await receive_until(phone, lambda m: m["type"] == "state")
+        phones.append(phone)
+    return game, players, console, phones
+
+
+async def close_all(*sockets):
+    for socket in sockets:
+        await socket.disconnect()
+
+
+@pytest.mark.parametrize("n", [1, 6])
+async def test_a_broadcast_renders_and_serialises_each_screen_once_whatever_the_room(monkeypatch, n):
+    game, _players, console, phones = await room(n)
+    rendered, serialised = [], []
+    real_render, real_frames = rendering.render_role, rendering.frames_for
+    monkeypatch.setattr(rendering, "render_role", lambda state, role: rendered.append(role) or real_render(state, role))
+    monkeypatch.setattr(rendering, "frames_for", lambda state, **kw: serialised.append(1) or real_frames(state, **kw))
+    await console.send_json_to({"type": "start"})
+    texts = []
+    for phone in phones:
+        while (output := await phone.receive_output(timeout=5))["text"].find('"type":"state"') < 0:
+            pass
+        texts.append(output["text"])
+    assert sorted(rendered) == sorted(rendering.ROLES) and serialised == [1]  # 3 renders, 1 build, for any n
+    assert len(set(texts)) == 1  # every phone got the very same frame
+    layer = get_channel_layer()
+    assert len(layer.groups[hub.group(game.code, rendering.PLAY)]) == 1  # the worker's hub, not n sockets
+    await close_all(console, *phones)
+
+
+async def test_an_answer_is_one_hop_without_a_lock_on_the_game(monkeypatch):
+    game, players, console, phones = await room(3)
+    await console.send_json_to({"type": "start"})
+    await console.send_json_to({"type": "open"})
+    await receive_until(phones[0], lambda m: m["type"] == "state" and "answer-A" in str(m.get("html")))
+    gq = await sync_to_async(lambda: Competition.objects.get(pk=game.pk).current_id)()
+    hops = []
+    real_hop = consumers.hop
+
+    def counting(fn):
+        hops.append(getattr(fn, "__name__", repr(fn)))
+        return real_hop(fn)
+
+    monkeypatch.setattr(consumers, "hop", counting)
+    await phones[0].send_json_to({"type": "answer", "gq": gq, "labels": ["A"]})
+    await receive_until(phones[0], lambda m: m["type"] == "ack")
+    assert hops == ["submit_answer"]
+    await close_all(console, *phones)
+
+
+def _answer_sql(game, player):
+    with CaptureQueriesContext(connection) as queries:
+        services.submit_answer(
+            player_id=player.pk, game_question_id=game.current_id, labels=["A"], text="", at=timezone.now()
+        )
+    return [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.django_db
+def test_the_answer_transaction_takes_no_exclusive_lock_and_few_queries():
+    game = make_game()
+    players = join_players(game, 3)
+    services.start(competition_id=game.pk, at=timezone.now())
+    services.open_question(competition_id=game.pk, at=timezone.now())
+    game.refresh_from_db()
+    _answer_sql(game, players[0])  # warms the worker's question cache
+    sql = _answer_sql(game, players[1])
+    assert not any("FOR UPDATE" in statement for statement in sql)
+    assert len([s for s in sql if not s.startswith(("SAVEPOINT", "RELEASE", "BEGIN"))]) <= 5
+
+
+async def test_an_answer_that_arrived_before_the_deadline_counts_though_the_server_was_slow(monkeypatch):
+    """The answer's time is taken when its frame came off the socket: a busy database that gets to
+    it after the deadline (and after the timer closed the question) still counts it."""
+    game, players, console, phones = await room(2, seconds=5)
+    await console.send_json_to({"type": "start"})
+    await console.send_json_to({"type": "open"})
+    await receive_until(phones[0], lambda m: m["type"] == "state" and "answer-A" in str(m.get("html")))
+    gq = await sync_to_async(lambda: Competition.objects.get(pk=game.pk).current_id)()
+    deadline = timezone.now() + timedelta(seconds=0.4)
+    await sync_to_async(GameQuestion.objects.filter(pk=gq).update)(deadline=deadline)
+    from competitions import selectors
+
+    real_snapshot = selectors.phone_snapshot
+
+    def slow_snapshot(**kwargs):
+        import time
+
+        time.sleep(0.8)  # the consumer is busy with the frame before (the deadline passes meanwhile)
+        return real_snapshot(**kwargs)
+
+    monkeypatch.setattr(selectors, "phone_snapshot", slow_snapshot)
+    await phones[0].send_json_to({"type": "sync"})
+    await phones[0].send_json_to({"type": "answer", "gq": gq, "labels": ["A"]})
+    reply = await receive_until(phones[0], lambda m: m["type"] in ("ack", "error"), timeout=10)
+    assert reply["type"] == "ack"
+    answer = await sync_to_async(Answer.objects.get)(game_question_id=gq)
+    assert answer.received_at < deadline
+    await close_all(console, *phones)
+
+
+async def test_every_state_frame_carries_the_next_version_and_a_sync_returns_the_current_one():
+    game, _players, console, phones = await room(1)
+    seen = []
+    for move in ("start", "open", "close", "reveal"):
+        await console.send_json_to({"type": move})
+        frame = await receive_until(phones[0], lambda m: m["type"] == "state")
+        seen.append(frame["v"])
+    assert seen == list(range(seen[0], seen[0] + 4))
+    await phones[0].send_json_to({"type": "sync"})
+    snapshot = await receive_until(phones[0], lambda m: m["type"] == "state")
+    assert snapshot["v"] == seen[-1]
+    await close_all(console, *phones)
+
+
+async def test_a_host_whose_worker_died_expires_and_another_workers_watchdog_pauses_the_game():
+    game, _players, console, phones = await room(1)
+    await console.send_json_to({"type": "start"})
+    await receive_until(phones[0], lambda m: m["type"] == "state")
+    await console.disconnect()  # its disconnect pauses; resume as if the host were on a worker that later died
+    await receive_until(phones[0], lambda m: m["type"] == "state" and "主持人连接中断" in str(m.get("html")))
+    await sync_to_async(services.resume)(competition_id=game.pk, at=timezone.now())
+    stale = timezone.now() - timedelta(seconds=services.HOST_EXPIRY_SECONDS + 1)
+    await sync_to_async(HostPresence.objects.create)(competition_id=game.pk, channel_name="dead-worker", seen_at=stale)
+    await hub.HUBS[game.code].heartbeat()  # the phone's worker beats: no host is fresh
+    told = await receive_until(phones[0], lambda m: m["type"] == "state" and "主持人连接中断" in str(m.get("html")))
+    assert told
+    assert (await sync_to_async(Competition.objects.get)(pk=game.pk)).status == Status.PAUSED
+    await asyncio.sleep(0)
+    await close_all(*phones)
+
+
+async def test_the_last_answers_on_two_workers_still_close_the_question(monkeypatch):
+    """On PostgreSQL two last answers committing together each count the other as missing; the
+    worker's coalesced tally, which reads committed counts, closes the question then."""
+    from competitions.services import play
+
+    monkeypatch.setattr(play, "_everyone_answered", lambda current: False)  # both saw N - 1
+    game, _players, console, phones = await room(2)
+    await console.send_json_to({"type": "start"})
+    await console.send_json_to({"type": "open"})
+    gq = None
+    for phone in phones:
+        frame = await receive_until(phone, lambda m: m["type"] == "state" and "answer-A" in str(m.get("html")))
+        gq = gq or await sync_to_async(lambda: Competition.objects.get(pk=game.pk).current_id)()
+        assert frame
+    for phone in phones:
+        await phone.send_json_to({"type": "answer", "gq": gq, "labels": ["A"]})
+        await receive_until(phone, lambda m: m["type"] == "ack")
+    closed = await receive_until(console, lambda m: m["type"] == "state" and "揭晓答案" in str(m.get("html")), 5)
+    assert closed
+    await close_all(console, *phones)
