@@ -66,6 +66,7 @@ assert PG_ADMIN_URL
 
 SETUP = """
 import json
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
@@ -101,7 +102,7 @@ Player.objects.bulk_create([Player(competition=game, user=u, joined_at=now) for 
 
 def key_for(person):
     store = SessionStore()
-    data = {SESSION_KEY: str(person.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+    data = {SESSION_KEY: str(person.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
             HASH_SESSION_KEY: person.get_session_auth_hash()}
     key = store._get_new_session_key()
     return Session(session_key=key, session_data=store.encode(data), expire_date=now + timedelta(days=1))
