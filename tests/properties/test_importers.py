@@ -16,6 +16,7 @@ import yaml
 from django.db import transaction
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from quizzes.bank_format import COLUMNS
@@ -99,6 +100,13 @@ def test_any_csv_bank_imports_whole_or_not_at_all_with_a_reason(social, rows, en
     rolled_back(lambda: check_bank("bank.csv", csv_bytes(rows, encoding)))
 
 
+# openpyxl cannot write control characters at all, so no .xlsx holds them: strip them while drawing
+# rather than reject such rows afterwards (rejecting most draws failed Hypothesis' filter_too_much check).
+xlsx_rows = damaged_rows.map(
+    lambda rows: [{column: ILLEGAL_CHARACTERS_RE.sub("", value) for column, value in row.items()} for row in rows]
+)
+
+
 @FIXTURES
 @given(data=st.binary(max_size=2000), filename=st.sampled_from(["bank.csv", "bank.xlsx", "bank.txt", "BANK.XLSX"]))
 def test_any_bytes_as_a_bank_file_get_a_clear_refusal(social, data, filename):
@@ -106,7 +114,7 @@ def test_any_bytes_as_a_bank_file_get_a_clear_refusal(social, data, filename):
 
 
 @FIXTURES
-@given(rows=damaged_rows, formula_at=st.none() | st.sampled_from(COLUMNS))
+@given(rows=xlsx_rows, formula_at=st.none() | st.sampled_from(COLUMNS))
 def test_any_xlsx_bank_imports_whole_or_not_at_all_with_a_reason(social, rows, formula_at):
     from openpyxl import Workbook
 
