@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "channels",
+    "lianbing",  # no models: the page cache's connection hook (lianbing/page_cache.py)
     "accounts",
     "training",
     "quizzes",
@@ -174,12 +175,26 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lianbing",
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "lianbing:pages",
+        },
     }
 else:
     # In-process fan-out without a deep copy per member (competitions/layers.py).
     CHANNEL_LAYERS = {"default": {"BACKEND": "competitions.layers.SharedMemoryChannelLayer"}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Pages and table versions apart from sessions and users, so that 80 clerks' pages do not push
+        # sessions out of the default cache's 300 entries (and a culled version only costs a render).
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
 
 # --- Sessions and the logged-in user from the cache --------------------------------------
 # A request used to read its session and its user from the database. Both now come from the cache
@@ -200,6 +215,10 @@ SHARED_CACHE = bool(REDIS_URL) or not SEVERAL_WORKERS
 if SHARED_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTH_USER_CACHE_SECONDS = 300 if SHARED_CACHE else 0
+# Whole pages per person, kept while no table they read has changed (lianbing/page_cache.py,
+# docs/caching.md): under the same rule as the sessions, and PAGE_CACHE=0 turns it off.
+PAGE_CACHE = SHARED_CACHE and env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))  # the time bucket: "today", due cards
 AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
 
 # --- Requests in threads ----------------------------------------------------------------
