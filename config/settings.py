@@ -219,6 +219,9 @@ AUTH_USER_CACHE_SECONDS = 300 if SHARED_CACHE else 0
 # docs/caching.md): under the same rule as the sessions, and PAGE_CACHE=0 turns it off.
 PAGE_CACHE = SHARED_CACHE and env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))  # the time bucket: "today", due cards
+# Tables whose versions are also kept per person: the writes of one person's rows go through services that
+# say so (page_cache.writes_of), so one clerk's lesson heartbeats leave the others' lesson pages alone.
+PAGE_CACHE_PERSONAL = ["training.LessonProgress"]
 AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
 
 # --- Requests in threads ----------------------------------------------------------------

@@ -14,10 +14,12 @@ import logging
 import re
 import secrets
 import threading
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 ALIAS = "pages"
 VERSION_PREFIX = "v:"
 ANY = "*"  # a write whose table could not be told: every entry depends on it
+EVERYONE = "all"  # a personal table's generation: every write not made through writes_of() bumps it
 # Django quotes every table name; raw SQL may not. FROM ( of a subquery is not a table.
 READ_TABLES = re.compile(r'\b(?:FROM|JOIN)\s+"?([A-Za-z_]\w*)', re.IGNORECASE)
 WRITE_TABLES = re.compile(
@@ -39,6 +42,7 @@ HTMX_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_TARGET", "HTTP_HX_BOOSTED", "HTTP_HX
 
 _local = threading.local()  # per request thread: the tables its render read, its own version bumps
 _all_tables: frozenset[str] | None = None
+_personal_tables: frozenset[str] | None = None
 
 
 def enabled() -> bool:
@@ -63,6 +67,47 @@ def known_tables() -> frozenset[str]:
 
         _all_tables = frozenset(m._meta.db_table.lower() for m in apps.get_models(include_auto_created=True))
     return _all_tables | {ANY}
+
+
+def personal_tables() -> frozenset[str]:
+    """settings.PAGE_CACHE_PERSONAL: tables with a per-person partition (in settings, not in the
+    decorators, so that a command or a shell that never loads the URLs bumps them the same way)."""
+    global _personal_tables
+    if _personal_tables is None:
+        from django.apps import apps
+
+        names = getattr(settings, "PAGE_CACHE_PERSONAL", ())
+        _personal_tables = frozenset(apps.get_model(name)._meta.db_table.lower() for name in names)
+    return _personal_tables
+
+
+@contextmanager
+def writes_of(person_id: int, *models):
+    """A service vouches that inside this block it writes only `person_id`'s rows of these models
+    (tables in PAGE_CACHE_PERSONAL). Their writes then bump the person's partition and the table's
+    version, but not the table-wide generation: the pages other people read as their own stay."""
+    tables = frozenset(m._meta.db_table.lower() for m in models)
+    outer = getattr(_local, "writer", None)
+    _local.writer = (person_id, tables)
+    try:
+        yield
+    finally:
+        _local.writer = outer
+
+
+def _write_keys(tables: set[str]) -> set[str]:
+    """The version names a write to these tables bumps."""
+    personal = personal_tables() & tables
+    if not personal:
+        return tables
+    writer = getattr(_local, "writer", None)
+    names = set(tables)
+    for table in personal:
+        if writer is not None and table in writer[1]:
+            names.add(f"{table}:{writer[0]}")
+        else:
+            names.add(f"{table}:{EVERYONE}")
+    return names
 
 
 def _fresh() -> int:
@@ -91,10 +136,11 @@ def bump(tables) -> None:
             log.exception("page cache: could not bump the version of %s", table)
 
 
-def snapshot() -> dict[str, int]:
-    """Every table's version, before a miss renders (one get_many; missing ones are made)."""
+def snapshot(extra=()) -> dict[str, int]:
+    """Every table's version (and the viewer's partitions), before a miss renders (one get_many;
+    missing ones are made)."""
     cache = _cache()
-    keys = [VERSION_PREFIX + t for t in known_tables()]
+    keys = [VERSION_PREFIX + t for t in (*known_tables(), *extra)]
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
     if missing:
@@ -126,7 +172,7 @@ def track(execute, sql, params, many, context):
     tables = {t.lower() for t in WRITE_TABLES.findall(sql)}
     if head.startswith("WITH") and not tables:
         return result
-    _after_commit(context["connection"], tables or {ANY})
+    _after_commit(context["connection"], _write_keys(tables) if tables else {ANY})
     return result
 
 
@@ -228,7 +274,7 @@ def _storable(request, response, *, csrf_secret, session_before) -> bool:
     )
 
 
-def cached_page(view=None, *, own_writes=()):
+def cached_page(view=None, *, own_writes=(), personal=()):
     """Serve the view's page from the page cache while its tables and its key are unchanged.
 
     For GET pages a person opens often whose content depends only on the key (see _key) and the
@@ -236,11 +282,17 @@ def cached_page(view=None, *, own_writes=()):
     also read is not stored (its page may show the row before the write), unless the view names the
     model in own_writes: it vouches that the page shows its own write (the lesson page records the
     opening in LessonProgress and shows that progress; the open page's heartbeats count the reading
-    time, a hit only skips the opening's gap)."""
+    time, a hit only skips the opening's gap).
+
+    personal: models (of PAGE_CACHE_PERSONAL) of which the view vouches to read only the viewer's own
+    rows; the page then depends on the viewer's partition of the table, not on everyone's writes."""
     if view is None:
-        return lambda v: cached_page(v, own_writes=own_writes)
+        return lambda v: cached_page(v, own_writes=own_writes, personal=personal)
     view_id = f"{view.__module__}.{view.__qualname__}"
     credited = frozenset(m._meta.db_table.lower() for m in own_writes)
+    own_rows = frozenset(m._meta.db_table.lower() for m in personal)
+    if own_rows - personal_tables():
+        raise ImproperlyConfigured(f"{view_id}: {sorted(own_rows)} must be in settings.PAGE_CACHE_PERSONAL")
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -258,16 +310,21 @@ def cached_page(view=None, *, own_writes=()):
                 if entry[5]:  # the render used the token: the middleware renews the cookie, as after a render
                     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
                 return _replay(entry)
-        return _render(request, view, args, kwargs, key=key, credited=credited)
+        return _render(request, view, args, kwargs, key=key, credited=credited, own_rows=own_rows)
 
     return wrapped
 
 
-def _render(request, view, args, kwargs, *, key: str, credited: frozenset[str]):
+def _render(request, view, args, kwargs, *, key: str, credited: frozenset[str], own_rows: frozenset[str]):
     cache = _cache()
     csrf_secret = request.META.get("CSRF_COOKIE")
     session_before = dict(request.session.items())
-    before = snapshot()
+    viewer = request.user.pk
+
+    def names(table: str) -> tuple[str, ...]:
+        return (f"{table}:{EVERYONE}", f"{table}:{viewer}") if table in own_rows else (table,)
+
+    before = snapshot(name for table in own_rows for name in names(table))
     _local.reading, _local.own = set(), {}
     try:
         response = view(request, *args, **kwargs)
@@ -279,17 +336,18 @@ def _render(request, view, args, kwargs, *, key: str, credited: frozenset[str]):
     read.add(ANY)
     versions = {}
     for table in read:
-        if table not in before:
-            return response  # a table we hold no version of (raw SQL on something else)
-        version = before[table]
-        if table in own:
-            # The render wrote a table it read. Stored only if the view vouched for it, and only when
-            # no other write came between the snapshot and the render's own bumps.
-            count, last = own[table]
-            if table not in credited or last is None or last != version + count:
-                return response
-            version = last
-        versions[table] = version
+        for name in names(table):
+            if name not in before:
+                return response  # a table we hold no version of (raw SQL on something else)
+            version = before[name]
+            if name in own:
+                # The render wrote a table it read. Stored only if the view vouched for it, and only
+                # when no other write came between the snapshot and the render's own bumps.
+                count, last = own[name]
+                if table not in credited or last is None or last != version + count:
+                    return response
+                version = last
+            versions[name] = version
     keys = tuple(VERSION_PREFIX + t for t in sorted(versions))
     entry = (
         keys,

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from accounts.models import Role, User
@@ -242,6 +243,55 @@ def test_a_write_during_the_render_leaves_the_page_stale_not_wrong(staff, lesson
         raced = text(client.get(path))
     assert "改过的标题" not in raced  # read before the rename committed
     assert "改过的标题" in text(client.get(path))
+
+
+# --- The per-person partition of LessonProgress -------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["lesson", "training"])
+def test_a_colleagues_reading_leaves_my_page_and_my_own_renders_it_again(page, team, lesson):
+    from training.services import record_reading
+
+    me, colleague = make_user(Role.STAFF, team=team), make_user(Role.STAFF, team=team)
+    client, path = browser(me), PAGES[page](lesson)
+    client.get(path)
+    assert get(client, path)[1] == 0
+    record_reading(person=colleague, lesson=lesson, at=timezone.now())  # the colleague's heartbeat
+    assert get(client, path)[1] == 0
+    record_reading(person=me, lesson=lesson, at=timezone.now(), section="")
+    assert get(client, path)[1] > 0
+
+
+def test_a_lesson_progress_write_outside_the_services_renders_everyones_page_again(team, lesson):
+    from training.models import LessonProgress
+    from training.services import record_reading
+
+    me, colleague = make_user(Role.STAFF, team=team), make_user(Role.STAFF, team=team)
+    record_reading(person=colleague, lesson=lesson, at=timezone.now())
+    client, path = browser(me), reverse("training:index")
+    client.get(path)
+    assert get(client, path)[1] == 0
+    LessonProgress.objects.filter(person=colleague).update(seconds_spent=600)  # a bulk fix, an admin, a script
+    assert get(client, path)[1] > 0
+
+
+@pytest.mark.parametrize("page", ["lesson", "training"])
+def test_the_pages_that_read_lesson_progress_as_their_own_read_only_the_viewers_rows(page, team, lesson, settings):
+    """The promise `personal=(LessonProgress,)` makes in training/urls.py: if a page starts to show a
+    colleague's progress, it must depend on everyone's writes again."""
+    from training.services import record_reading
+
+    settings.PAGE_CACHE = False
+    me, colleague = make_user(Role.STAFF, team=team), make_user(Role.STAFF, team=team)
+    record_reading(person=me, lesson=lesson, at=timezone.now())
+    record_reading(person=colleague, lesson=lesson, at=timezone.now())
+    client = browser(me)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PAGES[page](lesson)).status_code == 200
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "training_lessonprogress" in q["sql"]]
+    assert reads
+    for sql in reads:
+        assert re.search(rf'"training_lessonprogress"\."person_id" = \(?{me.pk}\b', sql), sql
 
 
 def _request(user, secret: str):
