@@ -14,6 +14,7 @@ import logging
 import re
 import secrets
 import threading
+import time
 from contextlib import contextmanager
 from functools import wraps
 
@@ -43,6 +44,10 @@ HTMX_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_TARGET", "HTTP_HX_BOOSTED", "HTTP_HX
 _local = threading.local()  # per request thread: the tables its render read, its own version bumps
 _all_tables: frozenset[str] | None = None
 _personal_tables: frozenset[str] | None = None
+# A bump that could not reach the cache (Redis away): until one gets through, this process bumps `*`
+# first, so no page read before the lost write is served again; meanwhile writes do not wait for it.
+_lost = {"since": None, "retry_at": 0.0}
+RETRY_SECONDS = 1.0
 
 
 def enabled() -> bool:
@@ -60,13 +65,33 @@ def bucket_seconds() -> int:
 # --- Versions ---------------------------------------------------------------------------------
 
 
+def _tables_of(names) -> frozenset[str]:
+    from django.apps import apps
+
+    return frozenset(apps.get_model(name)._meta.db_table.lower() for name in names)
+
+
+_untracked: frozenset[str] | None = None
+
+
+def untracked_tables() -> frozenset[str]:
+    """settings.PAGE_CACHE_UNTRACKED: tables whose writes bump nothing (a live drill's answers must not
+    wait for the cache); a render that reads one of them is never stored."""
+    global _untracked
+    if _untracked is None:
+        _untracked = _tables_of(getattr(settings, "PAGE_CACHE_UNTRACKED", ()))
+    return _untracked
+
+
 def known_tables() -> frozenset[str]:
+    """The tables that have a version (a render that reads any other is not stored)."""
     global _all_tables
     if _all_tables is None:
         from django.apps import apps
 
-        _all_tables = frozenset(m._meta.db_table.lower() for m in apps.get_models(include_auto_created=True))
-    return _all_tables | {ANY}
+        every = frozenset(m._meta.db_table.lower() for m in apps.get_models(include_auto_created=True))
+        _all_tables = (every - untracked_tables()) | {ANY}
+    return _all_tables
 
 
 def personal_tables() -> frozenset[str]:
@@ -117,8 +142,13 @@ def _fresh() -> int:
 
 
 def bump(tables) -> None:
-    """The tables' rows changed (called after the commit). Never raises: a write must not fail
-    because the cache is away; entries live at most one time bucket."""
+    """The tables' rows changed (called after the commit). Never raises and never waits for a cache
+    that is away (a live drill's answers must not): a lost bump is made up by bumping `*`."""
+    if _lost["since"] is not None:
+        if time.monotonic() < _lost["retry_at"]:
+            return
+        _lost["since"] = None
+        tables = {*tables, ANY}
     cache = _cache()
     own = getattr(_local, "own", None)
     for table in tables:
@@ -134,6 +164,8 @@ def bump(tables) -> None:
                 own[table] = (count + 1, value)
         except Exception:
             log.exception("page cache: could not bump the version of %s", table)
+            _lost["since"], _lost["retry_at"] = time.monotonic(), time.monotonic() + RETRY_SECONDS
+            return
 
 
 def snapshot(extra=()) -> dict[str, int]:
@@ -169,8 +201,9 @@ def track(execute, sql, params, many, context):
         if reading is not None:
             reading.update(t.lower() for t in READ_TABLES.findall(sql))
     result = execute(sql, params, many, context)
-    tables = {t.lower() for t in WRITE_TABLES.findall(sql)}
-    if head.startswith("WITH") and not tables:
+    found = {t.lower() for t in WRITE_TABLES.findall(sql)}
+    tables = found - untracked_tables()
+    if (head.startswith("WITH") and not found) or (found and not tables):
         return result
     _after_commit(context["connection"], _write_keys(tables) if tables else {ANY})
     return result
@@ -198,7 +231,7 @@ def _after_commit(connection, tables: set[str]) -> None:
 def install(sender=None, connection=None, **kwargs) -> None:
     """connection_created: every connection of every process (server, commands, shell) reports its
     writes, or a page could outlive a change made elsewhere."""
-    if connection is not None and track not in connection.execute_wrappers:
+    if connection is not None and enabled() and track not in connection.execute_wrappers:
         connection.execute_wrappers.insert(0, track)
 
 
@@ -302,10 +335,18 @@ def cached_page(view=None, *, own_writes=(), personal=()):
         if key is None:
             return view(request, *args, **kwargs)
         cache = _cache()
-        entry = cache.get(key)
+        if _lost["since"] is not None:
+            bump(())  # made up for, or not yet: then no page is served from the cache
+            if _lost["since"] is not None:
+                return view(request, *args, **kwargs)
+        try:
+            entry = cache.get(key)
+            current = cache.get_many(entry[0]) if entry is not None else None
+        except Exception:
+            log.exception("page cache: could not read %s", request.path)
+            return view(request, *args, **kwargs)
         if entry is not None:
             keys, versions = entry[0], entry[1]
-            current = cache.get_many(keys)
             if all(current.get(k) == v for k, v in zip(keys, versions, strict=True)):
                 if entry[5]:  # the render used the token: the middleware renews the cookie, as after a render
                     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
@@ -324,7 +365,11 @@ def _render(request, view, args, kwargs, *, key: str, credited: frozenset[str], 
     def names(table: str) -> tuple[str, ...]:
         return (f"{table}:{EVERYONE}", f"{table}:{viewer}") if table in own_rows else (table,)
 
-    before = snapshot(name for table in own_rows for name in names(table))
+    try:
+        before = snapshot(name for table in own_rows for name in names(table))
+    except Exception:
+        log.exception("page cache: could not read the versions for %s", request.path)
+        return view(request, *args, **kwargs)
     _local.reading, _local.own = set(), {}
     try:
         response = view(request, *args, **kwargs)

@@ -364,6 +364,45 @@ def test_a_response_with_a_side_effect_on_the_browser_is_never_stored(staff, les
     assert len(calls) == 2
 
 
+def test_a_bump_lost_while_the_cache_is_away_is_made_up_and_never_serves_the_old_page(staff, lesson, monkeypatch):
+    from django.core.cache import caches
+
+    from lianbing import page_cache
+
+    monkeypatch.setattr(page_cache, "_lost", {"since": None, "retry_at": 0.0})
+    client, path = browser(staff), reverse("training:index")
+    client.get(path)
+    assert get(client, path)[1] == 0
+    pages = caches["pages"]
+    with mock.patch.object(pages, "incr", side_effect=ConnectionError("Redis is away")):
+        Lesson.objects.filter(pk=lesson.pk).update(title="生育登记")  # the write itself goes through
+    page, queries = get(client, path)  # no page from the cache until a bump gets through
+    assert queries > 0 and "生育登记" in text(page)
+    monkeypatch.setitem(page_cache._lost, "retry_at", 0.0)
+    client.get(path)  # the made-up bump of `*`, then a render that is stored
+    assert page_cache._lost["since"] is None
+    assert get(client, path)[1] == 0
+
+
+def test_a_page_that_reads_an_untracked_table_is_never_stored(staff):
+    """Answers of a live drill bump no version (PAGE_CACHE_UNTRACKED), so no page may depend on them."""
+    from django.http import HttpResponse
+
+    from competitions.models import Answer
+    from lianbing.page_cache import cached_page
+
+    calls = []
+
+    def view(request):
+        calls.append(1)
+        return HttpResponse(str(Answer.objects.exists()))
+
+    page, secret = cached_page(view), get_random_string(32)
+    page(_request(staff, secret))
+    page(_request(staff, secret))
+    assert len(calls) == 2
+
+
 # --- When it is on ------------------------------------------------------------------------------
 
 
