@@ -10,6 +10,10 @@ clerk (staff01); the competency report /reports/ that of the director (manager).
 
 Per page and concurrency (20 and 100 connections): requests/s, ratio to the baseline, p50 and p95
 latency, and the number of SQL queries one request makes (counted in-process with the test client).
+Each page the page cache serves (lianbing/page_cache.py) is measured twice, on two servers of the same
+build: `cache: "hit"` (the setting's default: every request after the first is served from the cache,
+nothing having changed) and `cache: "miss"` (PAGE_CACHE=0: every request renders, as after a write);
+pages it does not serve (the stack alone, the practice fragment) once, `cache: "off"`.
 The same again on PostgreSQL (a throwaway database, Django's pool as the settings default) when it
 runs on 127.0.0.1:5432. Writes docs/benchmarks.md and docs/benchmarks/pages.json.
 
@@ -71,6 +75,7 @@ def session_for(person):
     store.save()
     return store.session_key
 
+settings.PAGE_CACHE = False  # the render's queries; the hit's are counted below
 clerk, director = User.objects.get(username="staff01"), User.objects.get(username="manager")
 lesson = Lesson.objects.filter(is_published=True).order_by("pk").first()
 area = BusinessArea.objects.filter(questions__is_active=True).order_by("pk").first()
@@ -99,6 +104,16 @@ for name, (path, role, headers) in pages.items():
     out["pages"][name] = {
         "path": path, "role": role, "htmx": bool(headers), "queries": len(queries), "bytes": len(response.content)
     }
+settings.PAGE_CACHE = True
+for name, (path, role, headers) in pages.items():
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies["csrftoken"] = "b" * 32  # as the login page leaves it (the key holds the CSRF secret)
+    client.force_login(people[role])
+    client.get(path, **headers)
+    client.get(path, **headers)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, **headers)
+    out["pages"][name]["hit_queries"] = len(queries)
 print(json.dumps(out))
 """
 
@@ -190,15 +205,21 @@ async def load(port: int, path: str, *, clients: int, seconds: float, headers: s
     }
 
 
+CACHED = {"home", "lesson", "training", "quizzes", "simulations", "leaderboard", "reports (director)"}
+
+
 def measure(env: dict, seeded: dict) -> dict:
     """Every page at every concurrency, interleaved with the baseline; medians over the rounds."""
     pages = seeded["pages"]
     size = int(statistics.median(p["bytes"] for name, p in pages.items() if name != STACK_ONLY))
-    product_port, base_port = free_port(), free_port()
-    raw: dict[tuple[str, int], list[dict]] = {}
+    product_port, uncached_port, base_port = free_port(), free_port(), free_port()
+    raw: dict[tuple[str, str, int], list[dict]] = {}
     base_env = {**env, "BENCH_MINIMAL_BYTES": str(size)}
     with (
         server(uvicorn_cmd("config.asgi:application", product_port), env, product_port) as product,
+        server(
+            uvicorn_cmd("config.asgi:application", uncached_port), {**env, "PAGE_CACHE": "0"}, uncached_port
+        ) as uncached,
         server(uvicorn_cmd("bench.minimal:application", base_port), base_env, base_port) as baseline,
     ):
 
@@ -220,16 +241,23 @@ def measure(env: dict, seeded: dict) -> dict:
                     else:
                         status = 200
                     seconds = window(clients)
-                    base = timed(base_port, baseline.pid, "/", seconds / 2, "")
-                    got = timed(product_port, product.pid, page["path"], seconds, extra, status)
-                    raw.setdefault((name, clients), []).append(
-                        {**got, "baseline_rps": base["rps"], "baseline_cpu_ms": base["cpu_ms"]}
+                    modes = (
+                        (("hit", product_port, product), ("miss", uncached_port, uncached))
+                        if name in CACHED
+                        else (("off", product_port, product),)
                     )
+                    for mode, port, target in modes:
+                        base = timed(base_port, baseline.pid, "/", seconds / 2, "")
+                        got = timed(port, target.pid, page["path"], seconds, extra, status)
+                        raw.setdefault((name, mode, clients), []).append(
+                            {**got, "baseline_rps": base["rps"], "baseline_cpu_ms": base["cpu_ms"]}
+                        )
     rows = []
     keys = ("rps", "baseline_rps", "p50_ms", "p95_ms", "cpu_ms", "baseline_cpu_ms")
-    for (name, clients), runs in raw.items():
+    for (name, mode, clients), runs in raw.items():
         row = {key: statistics.median(r[key] for r in runs) for key in keys}
-        rows.append({"page": name, "concurrency": clients, **row, "queries": pages[name]["queries"]})
+        queries = pages[name]["hit_queries"] if mode == "hit" else pages[name]["queries"]
+        rows.append({"page": name, "cache": mode, "concurrency": clients, **row, "queries": queries})
     return {"rows": rows, "size": size}
 
 
@@ -250,8 +278,8 @@ def services_up() -> bool:
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| page | clients | req/s | × minimal view | target | p50 | p95 | server CPU per request | queries |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| page | cache | clients | req/s | × minimal view | target | p50 | p95 | server CPU per request | queries |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         ratio = r["rps"] / r["baseline_rps"]
@@ -260,7 +288,7 @@ def table(rows: list[dict]) -> str:
         mark = "" if target == "" else f"≥ {target}" + (" ✓" if ratio >= target else " ✗")
         p95 = f"{r['p95_ms']:.0f} ms" + (" ✓" if r["p95_ms"] <= P95_TARGET_MS and not untargeted else "")
         lines.append(
-            f"| {r['page']} | {r['concurrency']} | {r['rps']:.0f} | {ratio:.2f} | {mark} | "
+            f"| {r['page']} | {r['cache']} | {r['concurrency']} | {r['rps']:.0f} | {ratio:.2f} | {mark} | "
             f"{r['p50_ms']:.0f} ms | {p95} | {r['cpu_ms']:.2f} ms (minimal view {r['baseline_cpu_ms']:.2f}) | "
             f"{r['queries']} |"
         )

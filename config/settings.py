@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "channels",
+    "lianbing",  # no models: the page cache's connection hook (lianbing/page_cache.py)
     "accounts",
     "training",
     "quizzes",
@@ -164,6 +165,10 @@ LIANBING_PUBLIC_URL = os.environ.get("LIANBING_PUBLIC_URL", "").strip()
 # --- Channels and cache ---------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    _no_retry = Retry(NoBackoff(), 0)
     # The pub/sub layer: a group send is one PUBLISH that each worker receives once and hands to
     # its own members (the list-based RedisChannelLayer sends one Redis message per member).
     CHANNEL_LAYERS = {
@@ -174,12 +179,29 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lianbing",
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "lianbing:pages",
+            # Every committed write bumps a version here: when Redis is away a write must not wait
+            # through redis-py's retries (a live drill's answers); the page cache makes up a lost bump.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": _no_retry},
+        },
     }
 else:
     # In-process fan-out without a deep copy per member (competitions/layers.py).
     CHANNEL_LAYERS = {"default": {"BACKEND": "competitions.layers.SharedMemoryChannelLayer"}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Pages and table versions apart from sessions and users, so that 80 clerks' pages do not push
+        # sessions out of the default cache's 300 entries (and a culled version only costs a render).
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
 
 # --- Sessions and the logged-in user from the cache --------------------------------------
 # A request used to read its session and its user from the database. Both now come from the cache
@@ -200,6 +222,17 @@ SHARED_CACHE = bool(REDIS_URL) or not SEVERAL_WORKERS
 if SHARED_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTH_USER_CACHE_SECONDS = 300 if SHARED_CACHE else 0
+# Whole pages per person, kept while no table they read has changed (lianbing/page_cache.py,
+# docs/caching.md): under the same rule as the sessions, and PAGE_CACHE=0 turns it off.
+PAGE_CACHE = SHARED_CACHE and env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))  # the time bucket: "today", due cards
+# Tables whose versions are also kept per person: the writes of one person's rows go through services that
+# say so (page_cache.writes_of), so one clerk's lesson heartbeats leave the others' lesson pages alone.
+PAGE_CACHE_PERSONAL = ["training.LessonProgress"]
+# Tables written on a live drill's hot path, which no cached page reads: their writes bump nothing, so an
+# answer's acknowledgement never waits for the cache (tests/competitions/test_faults.py failed with them
+# tracked); a page that read one would not be stored.
+PAGE_CACHE_UNTRACKED = ["competitions.Answer", "competitions.Buzz", "competitions.Wager"]
 AUTHENTICATION_BACKENDS = ["accounts.backends.CachedModelBackend"]
 
 # --- Requests in threads ----------------------------------------------------------------

@@ -3,13 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from lianbing.page_cache import cached_page
+
 from . import health, views
 
 admin.site.site_header = "练兵 · 内容管理"
 admin.site.site_title = "练兵"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", cached_page(views.home), name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("training/", include("training.urls")),

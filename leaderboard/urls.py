@@ -1,11 +1,13 @@
 from django.urls import path
 
+from lianbing.page_cache import cached_page
+
 from . import views
 
 app_name = "leaderboard"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", cached_page(views.index), name="index"),
     path("rules/", views.rules, name="rules"),
     path("screen/", views.screen, name="screen"),
     path("help/", views.help_board, name="help"),

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from lianbing.page_cache import cached_page
+
 from .views import exams, hub, lesson_check, manage, memory, mistakes, practice
 
 app_name = "quizzes"
 
 urlpatterns = [
-    path("", hub.index, name="index"),
+    path("", cached_page(hub.index), name="index"),
     path("lessons/<int:lesson_id>/check/", lesson_check.lesson_check, name="lesson_check"),
     path("practice/", practice.practice_start, name="practice_start"),
     path("daily/", practice.daily, name="daily"),

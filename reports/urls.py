@@ -1,11 +1,13 @@
 from django.urls import path
 
+from lianbing.page_cache import cached_page
+
 from . import views
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", cached_page(views.index), name="index"),
     path("export.xlsx", views.export, name="export"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("evidence/<int:person_id>/<int:area_id>/", views.evidence_view, name="evidence"),

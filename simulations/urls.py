@@ -1,11 +1,13 @@
 from django.urls import path
 
+from lianbing.page_cache import cached_page
+
 from . import views
 
 app_name = "simulations"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", cached_page(views.index), name="index"),
     path("scenarios/<slug:slug>/", views.scenario_detail, name="scenario"),
     path("scenarios/<slug:slug>/start/", views.start, name="start"),
     path("runs/<int:run_id>/", views.play, name="play"),

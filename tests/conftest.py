@@ -38,8 +38,18 @@ def _fresh_local_cache():
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
-    if isinstance(caches["default"], LocMemCache):
-        caches["default"].clear()
+    for alias in ("default", "pages"):
+        if isinstance(caches[alias], LocMemCache):
+            caches[alias].clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _page_cache_bumps_at_the_write():
+    """The page cache stays on for the whole suite (every page test also tests it), but a test's own
+    transaction never commits, so the version bumps that wait for the commit would never run: here
+    they also happen at the write (lianbing/page_cache.py). tests/config/test_page_cache.py checks
+    the commit rule itself with them off."""
+    django_settings.PAGE_CACHE_EAGER_BUMPS = True
 
 
 def make_center(name: str | None = None) -> Center:

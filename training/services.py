@@ -1,8 +1,11 @@
 """Writes for training: areas, and each person's progress through a lesson."""
 
 from datetime import datetime, timedelta
+from functools import wraps
 
 from django.db import transaction
+
+from lianbing.page_cache import writes_of
 
 from .models import BusinessArea, Lesson, LessonProgress
 
@@ -25,6 +28,18 @@ def ensure_area(*, code: str, name: str, description: str = "", sort_order: int 
     return area
 
 
+def _own_progress(service):
+    """The service writes only `person`'s LessonProgress rows: the page cache then keeps everyone
+    else's lesson pages (lianbing/page_cache.py, per-person partition)."""
+
+    @wraps(service)
+    def wrapper(*, person, **kwargs):
+        with writes_of(person.pk, LessonProgress):
+            return service(person=person, **kwargs)
+
+    return wrapper
+
+
 def _locked_progress(*, person, lesson: Lesson, at: datetime) -> tuple[LessonProgress, bool]:
     progress, created = LessonProgress.objects.select_for_update().get_or_create(
         person=person, lesson=lesson, defaults={"started_at": at, "last_event_at": at}
@@ -39,6 +54,7 @@ def _count_gap(progress: LessonProgress, at: datetime) -> None:
     progress.last_event_at = max(progress.last_event_at, at)
 
 
+@_own_progress
 @transaction.atomic
 def open_lesson(*, person, lesson: Lesson, at: datetime) -> LessonProgress:
     """The person opened the lesson page: start the progress, or count the time since the last event."""
@@ -49,6 +65,7 @@ def open_lesson(*, person, lesson: Lesson, at: datetime) -> LessonProgress:
     return progress
 
 
+@_own_progress
 @transaction.atomic
 def record_reading(*, person, lesson: Lesson, at: datetime, section: str | None = None) -> LessonProgress:
     """A position save or a heartbeat from the open page. section None keeps the saved position;
@@ -64,6 +81,7 @@ def record_reading(*, person, lesson: Lesson, at: datetime, section: str | None 
     return progress
 
 
+@_own_progress
 @transaction.atomic
 def complete_lesson(*, person, lesson: Lesson, at: datetime) -> LessonProgress:
     """Mark as learned (标记为已学完). The first completion time stays; pressing it again changes nothing."""

@@ -1,12 +1,19 @@
 from django.urls import path
 
+from lianbing.page_cache import cached_page
+
 from . import views
+from .models import LessonProgress
 
 app_name = "training"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("lessons/<int:pk>/", views.lesson, name="lesson"),
+    path("", cached_page(views.index, personal=(LessonProgress,)), name="index"),
+    path(
+        "lessons/<int:pk>/",
+        cached_page(views.lesson, own_writes=(LessonProgress,), personal=(LessonProgress,)),
+        name="lesson",
+    ),
     path("lessons/<int:pk>/position/", views.lesson_position, name="lesson_position"),
     path("lessons/<int:pk>/complete/", views.lesson_complete, name="lesson_complete"),
     path("teams/", views.team_progress, name="team_progress"),
