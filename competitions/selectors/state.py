@@ -110,17 +110,27 @@ class Entrant:
     name: str
     team_id: int | None
     team: str
+    number: int = 0  # the player's place in the reveal's table (Player.number)
 
 
 def entrants(competition_id: int) -> list[Entrant]:
     rows = Player.objects.filter(competition_id=competition_id).values_list(
         "pk", "score", "joined_at", "removed_at", "team_id", "team__name",
-        "user__full_name", "user__first_name", "user__last_name", "user__username",
+        "user__full_name", "user__first_name", "user__last_name", "user__username", "number",
     )  # fmt: skip
     return [
         # the name as User.display_name has it
-        Entrant(pk, score, joined, removed is not None, full or f"{first} {last}".strip() or user, team_id, team or "")
-        for pk, score, joined, removed, team_id, team, full, first, last, user in rows
+        Entrant(
+            pk,
+            score,
+            joined,
+            removed is not None,
+            full or f"{first} {last}".strip() or user,
+            team_id,
+            team or "",
+            number,
+        )
+        for pk, score, joined, removed, team_id, team, full, first, last, user, number in rows
     ]
 
 
@@ -214,6 +224,7 @@ def game_state(*, competition_id: int, at: datetime) -> GameState:
         for player in active:
             answer = by_player.get(player.pk)
             state.results[player.pk] = {
+                "number": player.number,
                 "score": player.score,
                 "rank": rank_of.get(player.pk, 0),
                 "answered": answer is not None and bool(answer.labels or answer.text),
