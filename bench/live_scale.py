@@ -55,8 +55,8 @@ def step(text: str) -> None:
 
 PROFILE = os.environ.get("BENCH_PROFILE", "")  # a folder: py-spy records each server into it
 SCALE_OUT = () if QUICK else tuple(int(n) for n in os.environ.get("BENCH_SCALE_OUT", "2000,5000").split(",") if n)
-QUESTIONS = 2
-SPREAD = 3.0 if QUICK else 15.0
+QUESTIONS = int(os.environ.get("BENCH_QUESTIONS", "2"))  # more questions: more reveals to take a p95 over
+SPREAD = float(os.environ.get("BENCH_SPREAD", "3" if QUICK else "15"))
 HANDSHAKES = 50
 WAIT = 120.0
 SERVER_CORE, CLIENT_CORE = "0", 1
@@ -444,7 +444,7 @@ def run_one(env: dict, n: int, path: str, processes: int) -> dict:
         product = asyncio.run(play(ports, pids, game, SPREAD))
     base_after = asyncio.run(baseline_round(n, product["frame_bytes"] or 2200))
     # The reveal's yardstick: the same bare broadcast of a frame the size of the reveal's shared frame.
-    base_reveal = asyncio.run(baseline_round(n, product["reveal_frame_bytes"] or 2200))
+    base_reveal = asyncio.run(baseline_round(n, product["reveal_frame_bytes"] or 2200, rounds=max(3, QUESTIONS)))
     baseline = base_before + base_after
     row = {
         "n": n,
