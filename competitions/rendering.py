@@ -127,7 +127,7 @@ SEAT_FIELDS = 3  # score, points, outcome
 def seats_table(state: GameState) -> list[int | None]:
     """The reveal's results for the phones, flat and indexed by Player.number: seat k's score,
     the points of this question and its outcome (0 no answer, 1 wrong, 2 right) are at
-    3k, 3k+1 and 3k+2; a seat without an active player is null. About 8 bytes a player: the
+    3k, 3k+1 and 3k+2; a seat without an active player is null. About 9 bytes a player: the
     phone reads its own row and counts the higher scores for its rank."""
     if not state.results:
         return []
