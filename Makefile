@@ -7,6 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/lianbing
 WORKERS ?= 1
+# Per-message compression costs the one server core a deflate of every frame for every socket (half
+# of each send in the reveal's profile, docs/benchmarks.md); frames go uncompressed unless set to true.
+WS_DEFLATE ?= false
 
 .PHONY: run serve test test-postgres test-deploy mutate lint bench bench-quick demo migrate clean
 
@@ -23,7 +26,7 @@ run: export LIANBING_DEMO ?= 1
 run: $(STAMP) migrate demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "练兵 is serving on http://$(HOST):$(PORT)/  (demo accounts are listed on the login page)"
-	WEB_CONCURRENCY=$(WORKERS) $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --ws-max-size 65536 --lifespan off
+	WEB_CONCURRENCY=$(WORKERS) $(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio --ws-max-size 65536 --ws-per-message-deflate $(WS_DEFLATE) --lifespan off
 
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0

@@ -13,11 +13,13 @@ For each room size N, in the same run and interleaved (baseline, product, baseli
 The client is this process: one asyncio loop pinned to the other core (os.sched_setaffinity),
 N sockets, each frame time-stamped on arrival (a substring check, no JSON parse). Measured:
 connect time (HANDSHAKES in flight), push ("open" → the question on each phone), ack (answer →
-ack), reveal ("reveal" → each phone's own result), lost frames (a phone missing its question or
-result; a version the host console or the big screen never got), answers refused though sent
-in time, server CPU per answer, server RSS growth from the filled room to the end, the client's
-own CPU, the load average. The scale-out path: PostgreSQL + Redis (pub/sub layer) + 2 uvicorn
-processes (both on the server core), players split between them.
+ack), reveal ("reveal" → each phone's own result: the shared frame whose table holds the phone's
+row, checked after the timing; against a bare broadcast of a frame that size), server CPU per
+reveal, lost frames (a phone missing its question or result; a version the host console or the
+big screen never got), answers refused though sent in time, server CPU per answer, server RSS
+growth from the filled room to the end, the client's own CPU, the load average. The scale-out
+path: PostgreSQL + Redis (pub/sub layer) + 2 uvicorn processes (both on the server core),
+players split between them.
 
 `BENCH_QUICK=1` (make bench-quick): N = 100 and 500, spread 3 s, no scale-out; under 2 minutes.
 Writes the section "Live drill at scale" of docs/benchmarks.md and docs/benchmarks/live.json.
@@ -53,12 +55,14 @@ def step(text: str) -> None:
 
 PROFILE = os.environ.get("BENCH_PROFILE", "")  # a folder: py-spy records each server into it
 SCALE_OUT = () if QUICK else tuple(int(n) for n in os.environ.get("BENCH_SCALE_OUT", "2000,5000").split(",") if n)
-QUESTIONS = 2
-SPREAD = 3.0 if QUICK else 15.0
+QUESTIONS = int(os.environ.get("BENCH_QUESTIONS", "2"))  # more questions: more reveals to take a p95 over
+SPREAD = float(os.environ.get("BENCH_SPREAD", "3" if QUICK else "15"))
 HANDSHAKES = 50
 WAIT = 120.0
 SERVER_CORE, CLIENT_CORE = "0", 1
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
+# As `make run` serves (Makefile, deploy/systemd): BENCH_WS_DEFLATE=true measures per-socket compression.
+DEFLATE = os.environ.get("BENCH_WS_DEFLATE", "false")
 JSON_OUT = ROOT / "docs" / "benchmarks" / "live.json"
 # BENCH_APP_ROOT: serve another checkout (a worktree of the code before a change) with this client.
 LABEL = os.environ.get("BENCH_LABEL", "")  # e.g. "before": the JSON key and the section's name
@@ -98,7 +102,9 @@ for k in range(1, QUESTIONS + 1):
     questions.append(q.pk)
 game = services.create_competition(host=host, settings=services.Settings(title=f"压测 {N} 人"),
     rounds=[services.RoundSpec(kind=RoundKind.REQUIRED, question_ids=questions, seconds=90)], at=now)
-Player.objects.bulk_create([Player(competition=game, user=u, joined_at=now) for u in staff], batch_size=500)
+numbered = any(f.name == "number" for f in Player._meta.fields)  # the code before issue 11's reveal fix: none
+Player.objects.bulk_create([Player(competition=game, user=u, joined_at=now, **({"number": i} if numbered else {}))
+                            for i, u in enumerate(staff)], batch_size=500)
 
 def key_for(person):
     store = SessionStore()
@@ -251,6 +257,18 @@ async def answer(sock: Sock, start: int, marker: str, gq: int, delay: float, out
         out["acks"].append(reply[0] - sent)
 
 
+SEATS = '"seats":['
+
+
+def own_result_ok(raw: str, number: int) -> bool:
+    """Checked after the timing: the frame holds this phone's result (every bench phone answers,
+    so its outcome is 1 wrong or 2 right). A `me` frame (the code before the fix) names it."""
+    if SEATS not in raw:
+        return True
+    row = json.loads(raw)["seats"][3 * number : 3 * number + 3]
+    return len(row) == 3 and row[0] is not None and row[2] in (1, 2)
+
+
 def versions(sock: Sock) -> list[int]:
     seen = set()
     for _at, raw in sock.frames:
@@ -270,8 +288,8 @@ async def play(ports: list[int], pids: list[int], game: dict, spread: float) -> 
     step(f"{len(players)} players connected")
     await asyncio.sleep(1.0)
     rss_start = sum(rss_kib(pid) for pid in pids)
-    out = {"lost": 0, "refused": 0, "acks": []}
-    push, reveal, cpu_answer, frame_sizes = [], [], [], []
+    out = {"lost": 0, "refused": 0, "acks": [], "wrong_result": 0}
+    push, reveal, cpu_answer, cpu_reveal, frame_sizes, reveal_sizes = [], [], [], [], [], []
     mark = len(host.frames)
     await host.connection.send('{"type":"start"}')
     await host.wait("出题", start=mark)
@@ -304,14 +322,29 @@ async def play(ports: list[int], pids: list[int], game: dict, spread: float) -> 
             await host.connection.send('{"type":"close"}')
             await host.wait("揭晓答案", start=hmark)
         marks = [len(p.frames) for p in players]
+        cpu0 = sum(cpu_seconds(pid) for pid in pids)
         sent = time.perf_counter()
         await host.connection.send('{"type":"reveal"}')
+        # A phone has its own result when the frame that carries it arrived: since issue 11's reveal
+        # fix the shared frame's table (its row found by the phone's number), before it a personal
+        # `me` frame after the shared one.
         results = await asyncio.gather(
-            *(p.wait(any_of=("回答正确", "回答错误"), start=m) for p, m in zip(players, marks, strict=True))
+            *(p.wait(any_of=("回答正确", "回答错误", SEATS), start=m) for p, m in zip(players, marks, strict=True))
         )
         reveal += [r[0] - sent for r in results if r]
+        # The server's CPU for one reveal (the move, the frames, every send): less shaken by busy
+        # neighbours than the wall-clock latencies.
+        cpu_reveal.append(sum(cpu_seconds(pid) for pid in pids) - cpu0)
         step(f"revealed: {sum(1 for r in results if r)} phones")
         out["lost"] += sum(1 for r in results if r is None)
+        out["wrong_result"] += sum(
+            1 for i, r in enumerate(results) if r and not own_result_ok(players[i].frames[r[1]][1], i)
+        )
+        if results[0]:  # the reveal's shared frame: the one with the table, or the state before the `me`
+            index = results[0][1]
+            while index > marks[0] and not players[0].frames[index][1].startswith('{"type":"state"'):
+                index -= 1
+            reveal_sizes.append(len(players[0].frames[index][1].encode()))
         hmark = len(host.frames)
         await host.connection.send('{"type":"next"}' if number < len(game["gqs"]) else '{"type":"end"}')
         await host.wait('"type":"state"', start=hmark)
@@ -331,13 +364,16 @@ async def play(ports: list[int], pids: list[int], game: dict, spread: float) -> 
         "push": summary(push),
         "ack": summary(out["acks"]),
         "reveal": summary(reveal),
-        "lost": out["lost"],
+        "lost": out["lost"] + out["wrong_result"],
+        "wrong_result": out["wrong_result"],
         "refused_in_time": out["refused"],
         "states_missed": state_gaps,
         "cpu_ms_per_answer": round(1000 * statistics.median(cpu_answer), 2),
+        "cpu_ms_per_reveal": round(1000 * statistics.median(cpu_reveal), 1),
         "rss_start_mb": round(rss_start / 1024, 1),
         "rss_growth_mb": round((rss_end - rss_start) / 1024, 1),
         "frame_bytes": int(statistics.median(frame_sizes)) if frame_sizes else 0,
+        "reveal_frame_bytes": int(statistics.median(reveal_sizes)) if reveal_sizes else 0,
     }
 
 
@@ -346,6 +382,7 @@ def uvicorn(port: int) -> list[str]:
         "taskset", "-c", SERVER_CORE, sys.executable, "-m", "uvicorn", "config.asgi:application",
         "--host", "127.0.0.1", "--port", str(port), "--ws", "websockets-sansio", "--ws-max-size", "65536",
         "--lifespan", "off", "--log-level", "warning", "--backlog", "4096",
+        "--ws-per-message-deflate", DEFLATE,
     ]  # fmt: skip
 
 
@@ -406,6 +443,8 @@ def run_one(env: dict, n: int, path: str, processes: int) -> dict:
     with servers(env, processes) as (ports, pids), profiled(pids, f"{path}-{n}"):
         product = asyncio.run(play(ports, pids, game, SPREAD))
     base_after = asyncio.run(baseline_round(n, product["frame_bytes"] or 2200))
+    # The reveal's yardstick: the same bare broadcast of a frame the size of the reveal's shared frame.
+    base_reveal = asyncio.run(baseline_round(n, product["reveal_frame_bytes"] or 2200, rounds=max(3, QUESTIONS)))
     baseline = base_before + base_after
     row = {
         "n": n,
@@ -415,12 +454,19 @@ def run_one(env: dict, n: int, path: str, processes: int) -> dict:
         "push_p95_ms": product["push"]["p95"],
         "baseline_p95_ms": summary(baseline)["p95"],
         "reveal_p95_ms": product["reveal"]["p95"],
+        "reveal_baseline": summary(base_reveal),
+        "reveal_baseline_p95_ms": summary(base_reveal)["p95"],
+        "ws_deflate": DEFLATE == "true",
         "ack_p95_ms": product["ack"]["p95"],
         "client_cpu_s": round(client_cpu() - cpu0, 1),
         "load": [round(x, 2) for x in os.getloadavg()],
     }
     row["push_vs_baseline"] = round(row["push_p95_ms"] / row["baseline_p95_ms"], 2) if row["baseline_p95_ms"] else None
     row["reveal_vs_baseline"] = (
+        round(row["reveal_p95_ms"] / row["reveal_baseline_p95_ms"], 2) if row["reveal_baseline_p95_ms"] else None
+    )
+    # Against the question frame's baseline, as reported before the reveal baseline existed.
+    row["reveal_vs_push_baseline"] = (
         round(row["reveal_p95_ms"] / row["baseline_p95_ms"], 2) if row["baseline_p95_ms"] else None
     )
     print(f"    {json.dumps(row, ensure_ascii=False)}", flush=True)
@@ -429,16 +475,19 @@ def run_one(env: dict, n: int, path: str, processes: int) -> dict:
 
 def table(rows: list[dict]) -> str:
     head = (
-        "| N | path | push p95 (× bare) | reveal p95 (× bare) | bare p95 | ack p50 / p95 / p99 | connect | lost | "
-        "refused in time | states missed | CPU per answer | RSS start → growth | client CPU | load |\n"
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        "| N | path | push p95 (× bare) | reveal p95 (× bare) | bare p95: question / reveal frame | frames: question / "
+        "reveal | ack p50 / p95 / p99 | connect | lost | refused in time | states missed | CPU per answer | "
+        "CPU per reveal | RSS start → growth | client CPU | load |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
     )
     lines = [
         f"| {r['n']:,} | {r['path']} | {r['push_p95_ms']:.0f} ms ({r['push_vs_baseline']}×) | "
-        f"{r['reveal_p95_ms']:.0f} ms ({r['reveal_vs_baseline']}×) | {r['baseline_p95_ms']:.0f} ms | "
+        f"{r['reveal_p95_ms']:.0f} ms ({r['reveal_vs_baseline']}×) | "
+        f"{r['baseline_p95_ms']:.0f} / {r.get('reveal_baseline_p95_ms', float('nan')):.0f} ms | "
+        f"{r['frame_bytes'] / 1024:.1f} / {r.get('reveal_frame_bytes', 0) / 1024:.1f} KiB | "
         f"{r['ack']['p50']:.0f} / {r['ack']['p95']:.0f} / {r['ack']['p99']:.0f} ms | {r['connect_s']:.1f} s | "
         f"{r['lost']} | {r['refused_in_time']} | {'—' if r['states_missed'] is None else r['states_missed']} | "
-        f"{r['cpu_ms_per_answer']:.1f} ms | "
+        f"{r['cpu_ms_per_answer']:.1f} ms | {r.get('cpu_ms_per_reveal', float('nan')):.0f} ms | "
         f"{r['rss_start_mb']:.0f} → +{r['rss_growth_mb']:.0f} MiB | {r['client_cpu_s']:.0f} s | "
         f"{' / '.join(f'{x:.1f}' for x in r['load'])} |"
         for r in rows
@@ -472,7 +521,9 @@ def main() -> None:
         f"{'Quick run (`make bench-quick`)' if QUICK else 'Full run (`make bench`)'}; load average at start {load}. "
         f"Server(s) pinned to core {SERVER_CORE}, the client to core {CLIENT_CORE}; {QUESTIONS} 必答 questions "
         f"per room, answers spread over {SPREAD:.0f} s; baseline = bare `websockets` broadcast of the same frame "
-        "size to the same N, measured before and after the product in the same run.\n\n" + table(rows)
+        "size to the same N, measured before and after the product in the same run (push: the question frame; "
+        "reveal: a frame the size of the reveal's shared frame, measured after the product); per-message "
+        f"compression {'on' if DEFLATE == 'true' else 'off'} (the bare server never compresses).\n\n" + table(rows)
     )
     write_section("Live drill at scale" + (" (quick)" if QUICK else "") + (f" ({LABEL})" if LABEL else ""), body)
     print(body)

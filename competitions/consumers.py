@@ -2,9 +2,10 @@
 
 GameConsumer serves all three screens of a live drill (host console, big screen, player
 phone). It keeps no game state of its own beyond a player's small "me" corner, which it
-rebuilds from the player's own rows on every connect. The worker's hub (hub.py) holds the one
-deadline timer per game, the host's heartbeat, the coalesced tallies and the latest frames
-(see docs/competitions.md, "The socket protocol").
+rebuilds from the player's own rows on every connect and brings up to date from the hub's latest
+frames when it answers the player's own move (a broadcast is one send per socket, nothing more).
+The worker's hub (hub.py) holds the one deadline timer per game, the host's heartbeat, the
+coalesced tallies and the latest frames (see docs/competitions.md, "The socket protocol").
 """
 
 import asyncio
@@ -173,7 +174,7 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         self.seat = None
         self.hub = None
         self.me: selectors.PlayerView | None = None
-        self.last_me = ""
+        self.me_version = -1  # the game version self.me is up to date with
         self.frame_at = timezone.now()
         self.tokens, self.refilled_at, self.strikes = float(self.BURST), time.monotonic(), 0
         kwargs = self.scope["url_route"]["kwargs"]
@@ -327,8 +328,26 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         )
         await self.acknowledge(ack)
 
+    def refresh_me(self) -> None:
+        """Bring the corner up to date with the broadcasts since it was read: the question moved
+        on, the number of players, and the score and rank of the latest reveal (the phone drew
+        them itself from the shared frame; the server catches up only when it answers this phone)."""
+        frame = self.hub.frames.get(rendering.PLAY)
+        if frame is None or frame.version <= self.me_version:
+            return
+        known, self.me_version = self.me_version, frame.version
+        self.me.for_question(frame.gq)
+        self.me.players = frame.players
+        revealed = self.hub.result_of(self.seat.number)
+        if revealed is not None and revealed[0] > known:
+            _version, gq, result = revealed
+            self.me.score, self.me.rank = result["score"], result["rank"]
+            if gq == self.me.game_question_id:
+                self.me.result = result
+
     async def acknowledge(self, ack: services.Ack):
         """The player's own feedback goes back with the acknowledgement of their move."""
+        self.refresh_me()
         self.me.for_question(ack.game_question_id)
         if ack.answered:
             self.me.answered = ack.answered
@@ -339,7 +358,6 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
         if ack.score is not None:
             self.me.score = ack.score
         html = rendering.render_me(self.me)
-        self.last_me = html["play-me"]
         await self.send(text_data=rendering.dumps({"type": "ack", "html": html}))
         if ack.close:
             try:
@@ -363,6 +381,7 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
             version, self.me = await hop(selectors.phone_snapshot)(
                 competition_id=competition_id, player_id=self.seat.player_id
             )
+            self.me_version = version
         else:
             version = await hop(selectors.version_of)(competition_id=competition_id)
         frame = self.hub.frame_at(self.role, version)
@@ -377,19 +396,13 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
                     self.hub.remember(self.role, frame)
         await self.send(text_data=frame.text)
         if self.role == rendering.PLAY and self.me is not None:
-            self.last_me = ""
-            await self.send_me()
+            self.refresh_me()  # the frame sent may be newer than the rows read (a reveal meanwhile)
+            await self.send(text_data=rendering.dumps({"type": "me", "html": rendering.render_me(self.me)}))
         self.hub.schedule(frame.deadline)
 
-    async def send_me(self):
-        html = rendering.render_me(self.me)["play-me"]
-        if html != self.last_me:
-            self.last_me = html
-            await self.send(text_data=rendering.dumps({"type": "me", "html": {"play-me": html}}))
-
     async def take_frame(self, frame: rendering.Frame):
-        """A broadcast, handed over by the worker's hub: the shared frame as it was serialised,
-        then (phones) the own corner, from the reveal's table."""
+        """A broadcast, handed over by the worker's hub: the shared frame as it was serialised, and
+        nothing else (a phone draws its own result from the frame's table)."""
         if not self.seat:
             return
         try:
@@ -400,15 +413,6 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
                 await self.close(code=4403)
                 return
             await self.send(text_data=frame.text)
-            if self.role == rendering.PLAY and self.me is not None:
-                self.me.for_question(frame.gq)
-                self.me.players = frame.players
-                if frame.results:
-                    row = self.hub.results_of_text(frame.version, frame.results).get(str(self.seat.player_id))
-                    if row:
-                        self.me.result = rendering.result_from_table(row)
-                        self.me.score, self.me.rank = self.me.result["score"], self.me.result["rank"]
-                await self.send_me()
         except Exception:  # a socket closing under us: it resyncs when it comes back
             logger.warning("frame not delivered to a %s socket of game %s", self.role, self.seat.code, exc_info=True)
 

@@ -18,6 +18,7 @@ phones connecting costs a fixed amount per worker, not per phone:
 """
 
 import asyncio
+import bisect
 import json
 import logging
 import random
@@ -72,7 +73,8 @@ class GameHub:
         self.joined: set[str] = set()
         self.host_channels: set[str] = set()
         self.frames: dict[str, rendering.Frame] = {}
-        self.results: tuple[int, dict] = (-1, {})
+        self.revealed: rendering.Frame | None = None  # the latest play frame with the results table
+        self.table: tuple[int, list, list] = (-1, [], [])  # its version, the table, its scores sorted
         self.deadline: str = ""
         self.timer: asyncio.Task | None = None
         self.watchdog: asyncio.Task | None = None
@@ -138,6 +140,8 @@ class GameHub:
         known = self.frames.get(role)
         if known is None or frame.version >= known.version:
             self.frames[role] = frame
+        if frame.revealed and (self.revealed is None or frame.version >= self.revealed.version):
+            self.revealed = frame
         self.schedule(frame.deadline)
 
     def frame_at(self, role: str, version: int) -> rendering.Frame | None:
@@ -145,13 +149,24 @@ class GameHub:
         frame = self.frames.get(role)
         return frame if frame is not None and frame.version >= version else None
 
-    def results_of_text(self, version: int, text: str) -> dict:
-        """The reveal's table of results, parsed once per worker and version."""
-        if not text:
-            return {}
-        if self.results[0] != version:
-            self.results = (version, json.loads(text))
-        return self.results[1]
+    def result_of(self, number: int) -> tuple[int, int, dict] | None:
+        """The latest reveal's (version, question, result) of one player, for the corner that goes
+        with that player's next acknowledgement. The table is parsed, and its ranks prepared, once
+        per worker and reveal, and only when a phone needs it: a broadcast does no per-phone work."""
+        frame = self.revealed
+        if frame is None:
+            return None
+        if self.table[0] != frame.version:
+            table = json.loads(frame.text)["seats"]
+            scores = sorted(score for score in table[:: rendering.SEAT_FIELDS] if score is not None)
+            self.table = (frame.version, table, scores)
+        _version, table, scores = self.table
+        k = rendering.SEAT_FIELDS * number
+        row = table[k : k + rendering.SEAT_FIELDS]
+        if len(row) < rendering.SEAT_FIELDS or row[0] is None:
+            return None
+        rank = 1 + len(scores) - bisect.bisect_right(scores, row[0])  # 1 + the players with more points
+        return frame.version, frame.gq, rendering.result_from_row(row, rank)
 
     # --- the server's clock: one timer per game and worker ---
 

@@ -182,10 +182,16 @@ class Player(models.Model):
     streak = models.PositiveSmallIntegerField(default=0)
     joined_at = models.DateTimeField()
     removed_at = models.DateTimeField(null=True, blank=True)
+    # 0, 1, 2 … in order of joining, never reused: the player's place in the reveal's shared table
+    # of results, where each phone finds its own row (docs/competitions.md, "The socket protocol").
+    number = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["competition", "-score", "joined_at"]
-        constraints = [models.UniqueConstraint(fields=["competition", "user"], name="player_unique_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "user"], name="player_unique_user"),
+            models.UniqueConstraint(fields=["competition", "number"], name="player_unique_number"),
+        ]
 
     def __str__(self) -> str:
         return str(self.user)

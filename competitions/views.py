@@ -208,6 +208,7 @@ def play(request, code: str):
     me = selectors.player_view(player_id=player.pk, state=context["state"])
     context["html"].update(_for_template(rendering.render_me(me)))
     context["player"] = player
+    context["me_texts"] = rendering.me_texts()  # live.js draws the corner at reveal with these
     return render(request, "competitions/play.html", context)
 
 

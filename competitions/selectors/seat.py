@@ -65,6 +65,7 @@ class Seat:
     code: str
     role: str
     player_id: int | None = None
+    number: int = 0  # the player's row in the reveal's table (Player.number)
 
     def group(self, role: str) -> str:
         """A screen's channel-layer group. Named by the random join code rather than the id,
@@ -79,7 +80,7 @@ def seat_for(*, user, code: str, role: str) -> Seat | None:
     if role in ("host", "screen"):
         return Seat(competition.pk, competition.code, role) if is_host(user, competition) else None
     player = Player.objects.filter(competition=competition, user=user, removed_at=None).first()
-    return Seat(competition.pk, competition.code, role, player.pk) if player else None
+    return Seat(competition.pk, competition.code, role, player.pk, player.number) if player else None
 
 
 def player_corner(*, player_id: int) -> PlayerView | None:

@@ -7,6 +7,7 @@ it only once the question is revealed (`key` is for the host's console).
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from quizzes.grading import correct_labels
 
@@ -98,10 +99,10 @@ class GameState:
         return self.current.deadline if self.current else None
 
 
-@dataclass(frozen=True)
-class Entrant:
+class Entrant(NamedTuple):
     """A player as the screens need them: read as plain values (a room of 2,000 is read on every
-    broadcast, so no model instances of players, users and teams)."""
+    broadcast, so no model instances of players, users and teams; a tuple is quicker to build
+    than a frozen dataclass)."""
 
     pk: int
     score: int
@@ -110,17 +111,37 @@ class Entrant:
     name: str
     team_id: int | None
     team: str
+    number: int = 0  # the player's place in the reveal's table (Player.number)
+
+
+class Given(NamedTuple):
+    """An answer as the screens need it (Answer.correct is ratio == 1)."""
+
+    player_id: int
+    labels: str
+    text: str
+    correct: bool
+    points: int
 
 
 def entrants(competition_id: int) -> list[Entrant]:
     rows = Player.objects.filter(competition_id=competition_id).values_list(
         "pk", "score", "joined_at", "removed_at", "team_id", "team__name",
-        "user__full_name", "user__first_name", "user__last_name", "user__username",
+        "user__full_name", "user__first_name", "user__last_name", "user__username", "number",
     )  # fmt: skip
     return [
         # the name as User.display_name has it
-        Entrant(pk, score, joined, removed is not None, full or f"{first} {last}".strip() or user, team_id, team or "")
-        for pk, score, joined, removed, team_id, team, full, first, last, user in rows
+        Entrant(
+            pk,
+            score,
+            joined,
+            removed is not None,
+            full or f"{first} {last}".strip() or user,
+            team_id,
+            team or "",
+            number,
+        )
+        for pk, score, joined, removed, team_id, team, full, first, last, user, number in rows
     ]
 
 
@@ -185,7 +206,17 @@ def game_state(*, competition_id: int, at: datetime) -> GameState:
     state.revealed = current.phase == Phase.REVEALED
     question = current.question
     state.key = "".join(sorted(correct_labels(question))) or " / ".join(question.accepted_answers)
-    answers = list(current.answers.all()) if current.phase in (Phase.CLOSED, Phase.REVEALED) else []
+    # Every answer once the question is closed, as plain values (no model instance per player).
+    answers = (
+        [
+            Given(player_id, labels, text, ratio == 1, points)
+            for player_id, labels, text, ratio, points in current.answers.order_by().values_list(
+                "player_id", "labels", "text", "ratio", "points"
+            )
+        ]
+        if current.phase in (Phase.CLOSED, Phase.REVEALED)
+        else []
+    )
     state.answered = len(answers) if answers else current.answers.count()
     state.right_count = sum(1 for answer in answers if answer.correct)
     counts: dict[str, int] = {}
@@ -214,6 +245,7 @@ def game_state(*, competition_id: int, at: datetime) -> GameState:
         for player in active:
             answer = by_player.get(player.pk)
             state.results[player.pk] = {
+                "number": player.number,
                 "score": player.score,
                 "rank": rank_of.get(player.pk, 0),
                 "answered": answer is not None and bool(answer.labels or answer.text),

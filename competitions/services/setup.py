@@ -180,7 +180,11 @@ def join(*, code: str, user, at: datetime) -> Player:
         raise Refused(_("本场大练兵仅限本中心人员参加。"))
     if competition.status != Status.LOBBY and not competition.allow_late_join:
         raise Refused(_("比赛已开始，本场不允许中途加入。"))
-    return Player.objects.create(competition=competition, user=user, team=_team_for(competition, user), joined_at=at)
+    # The competition row is locked above, so the next number cannot be taken twice.
+    number = Player.objects.filter(competition=competition).count()
+    return Player.objects.create(
+        competition=competition, user=user, team=_team_for(competition, user), joined_at=at, number=number
+    )
 
 
 def _team_for(competition: Competition, user) -> GameTeam | None:

@@ -59,6 +59,72 @@
     });
   }
 
+  // The phone's own corner (#play-me). The server renders it on connect and with the reply to each
+  // of this player's moves; a broadcast is the one shared frame, so the corner follows it here: a
+  // new question clears it, the player count updates the rank's "of n", and at reveal the frame's
+  // table ("seats": score, points, outcome 0 none / 1 wrong / 2 right, three numbers per player
+  // by seat) gives this phone its result and rank. Same markup and translated texts as
+  // rendering.render_me; keep the two in step.
+  var seat = parseInt(root.dataset.seat || "-1", 10);
+  var texts = {};
+  try { texts = JSON.parse(byId("me-texts").textContent); } catch (e) { texts = {}; }
+
+  function format(text, values) {
+    return String(text || "").replace(/%\((\w+)\)s/g, function (_m, key) { return String(values[key]); });
+  }
+
+  function span(css, text, testid) {
+    var el = document.createElement("span");
+    el.className = css;
+    if (testid) el.dataset.testid = testid;
+    el.textContent = text;
+    return el;
+  }
+
+  function reveal(me, table) {
+    var k = 3 * seat;
+    if (seat < 0 || k + 2 >= table.length || table[k] === null) return;
+    var score = table[k], points = table[k + 1], outcome = table[k + 2], rank = 1;
+    for (var i = 0; i < table.length; i += 3) {
+      if (table[i] !== null && table[i] > score) rank += 1;
+    }
+    var parts = [];
+    if (outcome === 2) parts.push(span("fb ok", format(texts.right, { p: points })));
+    else if (outcome === 1) parts.push(span("fb bad", format(texts.wrong, { p: points })));
+    else if (points) parts.push(span("fb bad", format(texts.silent, { p: points })));
+    else if (me.dataset.buzz === "false_start") parts.push(span("fb bad", texts.false_start_cost));
+    else parts.push(span("fb", texts.none));
+    var answered = me.dataset.answered;
+    if (answered) parts.push(span("muted", format(texts.your_answer, { a: answered }), "my-answer"));
+    if (me.dataset.wager && answered) parts.push(span("badge badge-warn", format(texts.wager, { w: me.dataset.wager })));
+    var now = me.querySelector(".me-now");
+    if (now) now.replaceChildren.apply(now, parts);
+    var mine = me.querySelector("[data-testid=my-score]");
+    if (mine) mine.textContent = format(texts.score, { score: score });
+    me.dataset.result = "1";
+    me.dataset.rank = String(rank);
+  }
+
+  function corner(msg) {
+    var me = document.querySelector("#play-me [data-me]");
+    if (!me || typeof msg.gq !== "number") return;
+    if (String(msg.gq) !== me.dataset.gq) {  // the game moved on: forget the last question's bits
+      me.dataset.gq = String(msg.gq);
+      me.dataset.answered = me.dataset.wager = me.dataset.buzz = me.dataset.result = "";
+      var now = me.querySelector(".me-now");
+      if (now) now.replaceChildren();
+    }
+    if (msg.seats) reveal(me, msg.seats);
+    var stats = me.querySelector(".me-stats");
+    if (!me.dataset.rank || !stats || typeof msg.n !== "number") return;
+    var rank = stats.querySelector("[data-testid=my-rank]");
+    if (!rank) {
+      rank = span("me-rank", "", "my-rank");
+      stats.appendChild(rank);
+    }
+    rank.textContent = format(texts.rank, { rank: me.dataset.rank, n: msg.n });
+  }
+
   function apply(html) {
     Object.keys(html || {}).forEach(function (id) {
       var el = byId(id);
@@ -84,6 +150,7 @@
           if (gap) send({ type: "sync" });
         }
       }
+      if (msg.type === "state") corner(msg);
       if (msg.html) apply(msg.html);
       if (msg.type === "error") flash(msg.message);
       if (msg.type === "removed") { stopped = true; banner(msg.message); }

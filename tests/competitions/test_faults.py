@@ -219,6 +219,9 @@ class Phone(Screen):
                 connections, self.pending = self.reconnects, None
             html = " ".join(message.get("html", {}).values())
             if message["type"] == "error":  # refused (e.g. while paused): the player taps again later
+                if message.get("code") == "duplicate" and self.pending is not None:
+                    # Its answer was committed but the ack was lost with a killed worker: it is in.
+                    self.submitted.add(self.pending)
                 self.pending = None
             if message["type"] == "ack" and self.pending is not None:
                 self.acked.add(self.pending)

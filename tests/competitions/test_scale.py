@@ -40,7 +40,8 @@ players = [
     services.join(code=game.code, user=make_user(Role.STAFF, username=f"scale-p{i}"), at=game.created_at)
     for i in range(4)
 ]
-print(json.dumps({"code": game.code, "players": [p.user.username for p in players]}))
+print(json.dumps({"code": game.code, "players": [p.user.username for p in players],
+                  "numbers": [p.number for p in players]}))
 """
 
 
@@ -117,15 +118,18 @@ class Screen:
         self.connection = connection
         self.seen: list[str] = []
 
-    async def wait_for(self, text: str, timeout: float = 15) -> None:
+    async def wait_for(self, text: str, timeout: float = 15) -> dict:
         """Read messages until one shows the text (each broadcast replaces the screen)."""
+        return await self.wait_until(lambda message, html: text in html, timeout)
+
+    async def wait_until(self, predicate, timeout: float = 15) -> dict:
         async with asyncio.timeout(timeout):
             while True:
                 message = json.loads(await self.connection.recv())
                 html = " ".join(message.get("html", {}).values())
                 self.seen.append(html)
-                if text in html:
-                    return
+                if predicate(message, html):
+                    return message
 
     async def send(self, message: dict) -> None:
         await self.connection.send(json.dumps(message))
@@ -185,8 +189,10 @@ async def test_players_on_either_process_receive_every_broadcast_of_one_game(sca
         for screen in screens:
             await screen.wait_for("作答截止" if screen is not host else "揭晓答案")
         await host.send({"type": "reveal"})
-        for player in players:
-            await player.wait_for("回答正确")
+        for player, number in zip(players, game["numbers"], strict=True):
+            # Each phone's own result is its row of the one shared frame: score, points, right.
+            revealed = await player.wait_until(lambda message, _html: "seats" in message)
+            assert revealed["seats"][3 * number + 2] == 2
         await host.send({"type": "end"})
         for player in players:
             await player.wait_for('data-testid="podium"')

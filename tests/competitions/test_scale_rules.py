@@ -2,6 +2,7 @@
 answer's time taken when its frame arrived, versioned frames, and the host's derived presence."""
 
 import asyncio
+import json
 from datetime import timedelta
 
 import pytest
@@ -179,4 +180,94 @@ async def test_the_last_answers_on_two_workers_still_close_the_question(monkeypa
         await receive_until(phone, lambda m: m["type"] == "ack")
     closed = await receive_until(console, lambda m: m["type"] == "state" and "揭晓答案" in str(m.get("html")), 5)
     assert closed
+    await close_all(console, *phones)
+
+
+async def _answer_all(console, phones, game, labels):
+    """Start, open, let each phone answer (a label, or None: silent), close; return the gq."""
+    await console.send_json_to({"type": "start"})
+    await console.send_json_to({"type": "open"})
+    for phone in phones:
+        await receive_until(phone, lambda m: m["type"] == "state" and "answer-A" in str(m.get("html")))
+    gq = await sync_to_async(lambda: Competition.objects.get(pk=game.pk).current_id)()
+    for phone, label in zip(phones, labels, strict=True):
+        if label:
+            await phone.send_json_to({"type": "answer", "gq": gq, "labels": [label]})
+            await receive_until(phone, lambda m: m["type"] == "ack")
+    if not all(labels):
+        await console.send_json_to({"type": "close"})
+    for phone in phones:
+        await receive_until(phone, lambda m: m["type"] == "state" and "作答截止" in str(m.get("html")))
+    return gq
+
+
+def _row(frame: dict, number: int) -> list:
+    k = rendering.SEAT_FIELDS * number
+    return frame["seats"][k : k + rendering.SEAT_FIELDS]
+
+
+@pytest.mark.parametrize("n", [1, 6])
+async def test_the_reveal_is_one_send_per_phone_and_each_phone_finds_its_own_result_in_it(monkeypatch, n):
+    """Before issue 11's reveal fix each phone got the shared frame and then its own `me` frame (2N
+    sends); now the shared frame carries the table and nothing else is sent, whatever N."""
+    game, players, console, phones = await room(n)
+    labels = (["A", "B", None] * n)[:n]  # right, wrong, silent
+    await _answer_all(console, phones, game, labels)
+    sent: list[tuple[str, str]] = []
+    real_send = consumers.GameConsumer.send
+
+    async def counting(self, text_data=None, bytes_data=None, close=False):
+        if self.role == rendering.PLAY and '"type":"tally"' not in (text_data or ""):
+            sent.append((self.channel_name, (text_data or "")[:20]))
+        await real_send(self, text_data=text_data, bytes_data=bytes_data, close=close)
+
+    monkeypatch.setattr(consumers.GameConsumer, "send", counting)
+    await console.send_json_to({"type": "reveal"})
+    frames = [await receive_until(phone, lambda m: m["type"] == "state") for phone in phones]
+    assert len(sent) == n and len({channel for channel, _text in sent}) == n  # one send per phone
+    assert all(text.startswith('{"type":"state"') for _channel, text in sent)
+    assert len({json.dumps(frame, sort_keys=True) for frame in frames}) == 1  # the same frame for all
+    numbers = [await sync_to_async(lambda p=p: type(p).objects.get(pk=p.pk).number)() for p in players]
+    assert sorted(numbers) == list(range(n))
+    for number, label in zip(numbers, labels, strict=True):
+        score, points, outcome = _row(frames[0], number)
+        assert outcome == {"A": 2, "B": 1, None: 0}[label]
+        assert points == {"A": 10, "B": -5, None: 0}[label] and score == points
+    await close_all(console, *phones)
+
+
+async def test_a_phone_reconnecting_after_the_reveal_gets_its_own_result_at_once():
+    game, players, console, phones = await room(2)
+    await _answer_all(console, phones, game, ["A", "B"])
+    await phones[1].disconnect()
+    await console.send_json_to({"type": "reveal"})
+    await receive_until(phones[0], lambda m: m["type"] == "state")
+    again, _ = await open_socket(players[1].user, game.code, "play")
+    frame = await again.receive_json_from()
+    number = await sync_to_async(lambda: type(players[1]).objects.get(pk=players[1].pk).number)()
+    assert frame["type"] == "state" and _row(frame, number)[1:] == [-5, 1]  # the table has its row
+    mine = await again.receive_json_from()  # and its corner, from its own rows
+    assert (
+        mine["type"] == "me"
+        and "回答错误 -5" in mine["html"]["play-me"]
+        and 'data-result="1"' in mine["html"]["play-me"]
+    )
+    await close_all(console, phones[0], again)
+
+
+async def test_the_reply_to_an_answer_after_a_reveal_shows_the_score_and_rank_of_that_reveal():
+    """The server no longer sends each phone its corner at reveal: the corner of the next reply
+    is brought up to date from the reveal's table (score 10, first of two), not the connect's."""
+    game, _players, console, phones = await room(2)
+    await _answer_all(console, phones, game, ["A", "B"])
+    await console.send_json_to({"type": "reveal"})
+    await receive_until(phones[0], lambda m: m["type"] == "state" and "seats" in m)
+    await console.send_json_to({"type": "next"})
+    await console.send_json_to({"type": "open"})
+    await receive_until(phones[0], lambda m: m["type"] == "state" and "answer-A" in str(m.get("html")))
+    gq = await sync_to_async(lambda: Competition.objects.get(pk=game.pk).current_id)()
+    await phones[0].send_json_to({"type": "answer", "gq": gq, "labels": ["B"]})
+    corner = (await receive_until(phones[0], lambda m: m["type"] == "ack"))["html"]["play-me"]
+    assert "10 分" in corner and "第 1 名 / 2" in corner and "已提交：B" in corner
+    assert f'data-gq="{gq}"' in corner
     await close_all(console, *phones)

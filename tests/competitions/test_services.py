@@ -219,6 +219,25 @@ def test_a_player_who_comes_back_is_the_same_player_with_the_same_score():
     assert again.pk == player.pk and again.score == 42
 
 
+def test_players_are_numbered_in_order_of_joining_and_the_reveal_table_is_indexed_by_number():
+    """The reveal's shared table is found by number on the phone: numbers are dense, kept on a
+    rejoin, never reused after a removal, and a removed player's row is empty."""
+    game = make_game()
+    first, second = join_players(game, 2)
+    assert (first.number, second.number) == (0, 1)
+    assert services.join(code=game.code, user=first.user, at=at(1)).number == 0
+    services.remove_player(competition_id=game.pk, player_id=second.pk, at=at(2))
+    (third,) = join_players(game, 1)
+    assert third.number == 2
+    started(game)
+    services.open_question(competition_id=game.pk, at=at(0))
+    answer(first, game, "A")
+    answer(third, game, "B")  # the last one: the question closes
+    services.reveal(competition_id=game.pk, at=at(21))
+    seats = rendering.seats_table(game_state(competition_id=game.pk, at=at(22)))
+    assert seats == [10, 10, 2, None, None, None, -5, -5, 1]
+
+
 def test_late_joining_follows_the_setting_and_removed_players_stay_out():
     strict = started(make_game(allow_late_join=False))
     with pytest.raises(Refused):

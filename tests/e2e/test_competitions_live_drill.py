@@ -89,9 +89,16 @@ def test_a_supervisor_runs_a_live_drill_for_five_phones(new_context, center):
     screenshot(zhang, "competitions-phone-answered")
     screenshot(console, "competitions-host-question")
     host_clicks("揭晓答案")
+    # Each phone draws its own corner from the reveal's one shared frame (its row of the table).
     expect(zhang.get_by_test_id("my-status")).to_contain_text("回答正确")
+    expect(zhang.get_by_test_id("my-answer")).to_have_text("你的答案：A")
+    expect(zhang.get_by_test_id("my-rank")).to_contain_text("/ 5")
     expect(wang.get_by_test_id("my-status")).to_contain_text("回答错误")
     expect(screen.locator(".option.correct")).to_have_count(1)
+    # 赵磊 reopens his page while the answer is shown: his own result is there again.
+    zhao.reload()
+    live(zhao)
+    expect(zhao.get_by_test_id("my-status")).to_contain_text("回答错误")
     screenshot(screen, "competitions-screen-reveal")
     screenshot(zhang, "competitions-phone-feedback")
     li_score = score_of(li)
@@ -133,6 +140,8 @@ def test_a_supervisor_runs_a_live_drill_for_five_phones(new_context, center):
     zhang.get_by_test_id("answer-A").click()
     host_clicks("揭晓答案")
     expect(zhang.get_by_test_id("my-status")).to_contain_text("回答正确 +20")
+    expect(wang.get_by_test_id("my-status")).to_contain_text("抢跑扣分")
+    expect(wang.get_by_test_id("my-score")).to_have_text("-10 分")
     expect(screen.locator(".false-starts")).to_contain_text("王芳")
 
     # 风险题: wagers before the question; right wins the wager, wrong loses it.

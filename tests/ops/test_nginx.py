@@ -120,8 +120,9 @@ async def test_a_live_drill_through_nginx_in_front_of_two_workers(scale_env, tmp
         for screen in screens:  # the last answer closes the question
             await screen.wait_for("作答截止" if screen is not host else "揭晓答案")
         await host.send({"type": "reveal"})
-        for player in players:
-            await player.wait_for("回答正确")
+        for player, number in zip(players, game["numbers"], strict=True):  # its row of the shared frame
+            revealed = await player.wait_until(lambda message, _html: "seats" in message)
+            assert revealed["seats"][3 * number + 2] == 2
         await host.send({"type": "end"})
         for player in players:
             await player.wait_for('data-testid="podium"')
