@@ -10,6 +10,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from statistics import fmean
 
 from django.db.models import Avg, Count, Max, QuerySet, Sum
 from django.utils import timezone
@@ -298,7 +299,7 @@ def most_improved(
 
     Only people who gained (gain > 0) are listed, so a newcomer who earns anything can top it.
     """
-    from .mastery import mastery_frame
+    from .mastery import mastery_now_and_then
 
     if center_id is None:
         return []
@@ -324,13 +325,15 @@ def most_improved(
     cutoff = sorted(gains.values(), reverse=True)[:limit][-1]
     gains = {pk: gain for pk, gain in gains.items() if gain >= cutoff}
     month_start = timezone.make_aware(datetime.combine(start, datetime.min.time()))
-    mastery_now = mastery_frame(people=list(gains))
-    mastery_then = mastery_frame(people=list(gains), as_of=month_start)
-    if area_id:
-        mastery_now = mastery_now[mastery_now["area_id"] == area_id]
-        mastery_then = mastery_then[mastery_then["area_id"] == area_id]
-    both = mastery_now.merge(mastery_then, on=["person_id", "area_id"], suffixes=("", "_then"))
-    change = (both["mastery"] - both["mastery_then"]).groupby(both["person_id"]).mean().round(1).to_dict()
+    # Dict lookups, not DataFrames: a few dozen (person, area) pairs (mastery_map's docstring).
+    mastery_now, mastery_then = mastery_now_and_then(people=list(gains), then=month_start)
+    changes: dict[int, list[float]] = defaultdict(list)
+    for (person_id, each_area_id), now_mastery in mastery_now.items():
+        then_mastery = mastery_then.get((person_id, each_area_id))
+        if then_mastery is not None and (not area_id or each_area_id == area_id):
+            changes[person_id].append(now_mastery.score - then_mastery.score)
+    # The mean over the areas known at both ends, rounded as pandas rounds (half to even on the tenths).
+    change = {pk: round(fmean(values) * 10) / 10 for pk, values in changes.items()}
     ordered = sorted(gains, key=lambda pk: (-gains[pk], -(change.get(pk) or 0), people[pk]["full_name"] or "", pk))[
         :limit
     ]
