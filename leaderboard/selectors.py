@@ -108,14 +108,18 @@ def _ranked(rows, key):
     return ranked
 
 
-def _ranked_people(center_id: int):
-    return User.objects.filter(center_id=center_id, is_active=True, role__in=RANKED_ROLES).values(
-        "pk", "full_name", "username", "team_id", "team__name", "anonymous_on_boards"
+def ranked_people(center_id: int) -> list[dict]:
+    """The center's ranked people (active clerks), as every board of a page reads them: a page that
+    shows several boards reads them once and hands them to each (`roster=`)."""
+    return list(
+        User.objects.filter(center_id=center_id, is_active=True, role__in=RANKED_ROLES).values(
+            "pk", "full_name", "username", "team_id", "team__name", "anonymous_on_boards"
+        )
     )
 
 
 def person_ranking(
-    *, center_id: int | None, period: str, now: datetime, area_id: int | None = None
+    *, center_id: int | None, period: str, now: datetime, area_id: int | None = None, roster: list[dict] | None = None
 ) -> list[PersonRank]:
     """Everyone ranked in the center, with 0 points for those who have done nothing yet."""
     if center_id is None:
@@ -127,7 +131,7 @@ def person_ranking(
         .annotate(points=Sum("points"), activities=Sum("activities"))
     }
     people = sorted(
-        _ranked_people(center_id),
+        ranked_people(center_id) if roster is None else roster,
         key=lambda p: (
             -(sums.get(p["pk"], {}).get("points") or 0),
             -(sums.get(p["pk"], {}).get("activities") or 0),
@@ -149,7 +153,9 @@ def person_ranking(
     ]
 
 
-def team_ranking(*, center_id: int | None, period: str, now: datetime, area_id: int | None = None) -> list[TeamRank]:
+def team_ranking(
+    *, center_id: int | None, period: str, now: datetime, area_id: int | None = None, roster: list[dict] | None = None
+) -> list[TeamRank]:
     """Teams by average points per member, so a small team can beat a big one.
 
     The rule (积分规则): a result counts for the team the person was in when they earned it (the
@@ -159,7 +165,7 @@ def team_ranking(*, center_id: int | None, period: str, now: datetime, area_id: 
     """
     if center_id is None:
         return []
-    active = {p["pk"]: p["team_id"] for p in _ranked_people(center_id)}
+    active = {p["pk"]: p["team_id"] for p in (ranked_people(center_id) if roster is None else roster)}
     members: dict[int, set[int]] = defaultdict(set)
     points: dict[int, int] = defaultdict(int)
     for person_id, team_id in active.items():
@@ -293,7 +299,12 @@ def improvement_windows(now: datetime) -> tuple[date, date, date, date]:
 
 
 def most_improved(
-    *, center_id: int | None, now: datetime, area_id: int | None = None, limit: int = 10
+    *,
+    center_id: int | None,
+    now: datetime,
+    area_id: int | None = None,
+    limit: int = 10,
+    roster: list[dict] | None = None,
 ) -> list[Improvement]:
     """超: who gained most points against the same days of last month; mastery gain beside it.
 
@@ -313,7 +324,7 @@ def most_improved(
         return {row["person_id"]: row["points"] for row in rows}
 
     now_points, before_points = sums(start, today), sums(previous_start, previous_end)
-    people = {p["pk"]: p for p in _ranked_people(center_id)}
+    people = {p["pk"]: p for p in (ranked_people(center_id) if roster is None else roster)}
     gains = {
         pk: now_points.get(pk, 0) - before_points.get(pk, 0)
         for pk in people

@@ -30,7 +30,7 @@ LOCKS = {
     "quizzes": 11,  # 11 since the 错题本 reads memory cards (issue 13)
     "practice fragment (htmx)": 2,
     "simulations": 5,
-    "leaderboard": 14,  # the poll version, boards, most improved and mastery: flat with the data
+    "leaderboard": 12,  # the poll version, boards, most improved and mastery: flat with the data
     "reports (director)": 7,
 }
 _seq = itertools.count(1)
