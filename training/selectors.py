@@ -38,6 +38,8 @@ def lessons_for(user) -> QuerySet[Lesson]:
 # A lesson's text, its sanitized HTML and its search text are most of its row; lists, cards and
 # neighbours show titles and sections only, so they leave these columns in the database.
 TEXT_COLUMNS = ("body_markdown", "body_html", "search_text")
+# The catalogue shows a title, minutes and flags a row: the JSON columns (decoded per row) stay behind too.
+LIST_DEFERRED = (*TEXT_COLUMNS, "key_points", "sections")
 
 
 def progress_by_lesson(person) -> dict[int, LessonProgress]:
@@ -94,7 +96,7 @@ class AreaBlock:
 def catalogue(*, person, area_code: str = "") -> list[AreaBlock]:
     lessons = (
         lessons_for(person)
-        .defer(*TEXT_COLUMNS)
+        .defer(*LIST_DEFERRED)
         .order_by("course__area__sort_order", "course__sort_order", "course_id", "sort_order")
     )
     if area_code:
