@@ -29,7 +29,7 @@ LOCKS = {
     "training": 4,
     "quizzes": 11,  # 11 since the 错题本 reads memory cards (issue 13)
     "practice fragment (htmx)": 2,
-    "simulations": 5,
+    "simulations": 4,
     "leaderboard": 12,  # the poll version, boards, most improved and mastery: flat with the data
     "reports (director)": 7,
 }
