@@ -19,6 +19,7 @@ hand from its before/after runs. Prints JSON (and the table) to stdout.
 import json
 import os
 import time
+from pathlib import Path
 
 from bench.common import bench_env, manage, project_env
 
@@ -40,6 +41,7 @@ from training.models import BusinessArea, Lesson
 
 REQUESTS = int(os.environ["BENCH_RENDER_REQUESTS"])
 PROFILE = os.environ.get("BENCH_RENDER_PROFILE", "")
+ONLY = os.environ.get("BENCH_RENDER_ONLY", "") or PROFILE  # e.g. for py-spy: one page, no cProfile
 SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 
@@ -68,8 +70,40 @@ pages = {
     "leaderboard": ("/leaderboard/", "clerk", {}, 200),
     "reports (director)": ("/reports/", "director", {}, 200),
 }
-if PROFILE:
-    pages = {name: page for name, page in pages.items() if name.startswith(PROFILE)}
+if ONLY:
+    pages = {name: page for name, page in pages.items() if name.startswith(ONLY)}
+STACK = os.environ.get("BENCH_RENDER_STACK") == "1"
+if STACK:
+    # Each middleware's own CPU: a marker before each records the thread time on the way in and out,
+    # and a middleware's share is its entry-to-next-entry plus next-exit-to-its-exit.
+    import types
+
+    marks = types.ModuleType("bench_render_marks")
+    sys.modules["bench_render_marks"] = marks
+    stamps = []
+    middleware = list(settings.MIDDLEWARE)
+
+    def mark(i):
+        class Mark:
+            def __init__(self, get_response):
+                self.get_response = get_response
+
+            def __call__(self, request):
+                stamps.append(("in", i, time.thread_time()))
+                response = self.get_response(request)
+                stamps.append(("out", i, time.thread_time()))
+                return response
+
+        return Mark
+
+    chain = []
+    for i, path in enumerate(middleware):
+        setattr(marks, f"Mark{i}", mark(i))
+        chain += [f"bench_render_marks.Mark{i}", path]
+    setattr(marks, f"Mark{len(middleware)}", mark(len(middleware)))
+    chain.append(f"bench_render_marks.Mark{len(middleware)}")  # the view (and URL resolving) after it
+    settings.MIDDLEWARE = chain
+    share = {name: [] for name in [*middleware, "view (with URL resolving)", "handler outside the middleware"]}
 handler = WSGIHandler()
 factory = RequestFactory(HTTP_HOST="127.0.0.1")
 CSRF = "b" * 32  # a browser sends back the CSRF cookie it was given
@@ -85,11 +119,21 @@ def environ(path, role, headers):
 def serve(name):
     path, role, headers, status = pages[name]
     env = environ(path, role, headers)
+    if STACK:
+        stamps.clear()
     started = time.thread_time()
     response = handler(env, lambda s, h: None)
     body = b"".join(response)
     response.close()  # request_finished: the connection goes back as after a real request
     spent = time.thread_time() - started
+    if STACK and len(stamps) == 2 * (len(middleware) + 1):
+        t_in = {i: t for kind, i, t in stamps if kind == "in"}
+        t_out = {i: t for kind, i, t in stamps if kind == "out"}
+        n = len(middleware)
+        for i, path in enumerate(middleware):
+            share[path].append((t_in[i + 1] - t_in[i]) + (t_out[i] - t_out[i + 1]))
+        share["view (with URL resolving)"].append(t_out[n] - t_in[n])
+        share["handler outside the middleware"].append(spent - (t_out[0] - t_in[0]))
     assert response.status_code == status, (name, response.status_code, body[:300])
     return spent, len(body)
 
@@ -115,7 +159,13 @@ if PROFILE:
         # BENCH_RENDER_PROFILE_FILTER: a regex of the functions to list (e.g. "h4/(?!.venv)" for our own code)
         stats.print_stats(os.environ.get("BENCH_RENDER_PROFILE_FILTER", ""), 60)
         print(text.getvalue(), file=sys.stderr)
-for row in out.values():
+if STACK:
+    out["stack pieces"] = {
+        name: round(statistics.median(values) * 1000, 4) for name, values in share.items() if values
+    }
+for name, row in out.items():
+    if name == "stack pieces":
+        continue
     times = row.pop("ms")
     row["median_ms"] = round(statistics.median(times), 3)
     row["p90_ms"] = round(sorted(times)[int(0.9 * (len(times) - 1))], 3)
@@ -126,8 +176,12 @@ print(json.dumps(out))
 def main() -> None:
     load_avg = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     started = time.monotonic()
-    extra = {"BENCH_RENDER_REQUESTS": str(REQUESTS), "BENCH_RENDER_PROFILE": os.environ.get("BENCH_RENDER_PROFILE", ""),
+    extra = {
+        "BENCH_RENDER_REQUESTS": str(REQUESTS),
+        "BENCH_RENDER_PROFILE": os.environ.get("BENCH_RENDER_PROFILE", ""),
         "BENCH_RENDER_PROFILE_FILTER": os.environ.get("BENCH_RENDER_PROFILE_FILTER", ""),
+        "BENCH_RENDER_ONLY": os.environ.get("BENCH_RENDER_ONLY", ""),
+        "BENCH_RENDER_STACK": os.environ.get("BENCH_RENDER_STACK", ""),
     }
     if os.environ.get("BENCH_RENDER_VAR_DIR"):  # a var dir with the demo data already loaded (repeated runs)
         result = run_probe(bench_env(os.environ["BENCH_RENDER_VAR_DIR"], **extra))
@@ -138,8 +192,14 @@ def main() -> None:
     print(f"load average at start {load_avg}; {REQUESTS} requests per page; {time.monotonic() - started:.0f} s")
     print("| page | CPU per request (median) | p90 | queries | bytes |")
     print("| --- | --- | --- | --- | --- |")
+    pieces = result.pop("stack pieces", None)
     for name, row in result.items():
         print(f"| {name} | {row['median_ms']:.2f} ms | {row['p90_ms']:.2f} ms | {row['queries']} | {row['bytes']} |")
+    if pieces:
+        print("\n| piece of the stack | CPU per request (median over every page's requests) |\n| --- | --- |")
+        for name, ms in pieces.items():
+            print(f"| {name} | {ms:.3f} ms |")
+        result["stack pieces"] = pieces
     print(json.dumps(result))
 
 
@@ -151,12 +211,25 @@ def run_probe(env: dict) -> dict:
 
     # taskset keeps the probe on one core (as the server in bench/pages.py); stderr carries a profile.
     cmd = ["taskset", "-c", "1", sys.executable, "manage.py", "shell", "-c", PROBE]
+    if os.environ.get("BENCH_RENDER_PYSPY"):  # a py-spy flame graph (collapsed stacks) of the probe
+        cmd = [
+            str(Path(sys.executable).with_name("py-spy")),
+            "record",
+            "-r",
+            "500",
+            "-f",
+            "raw",
+            "-o",
+            os.environ["BENCH_RENDER_PYSPY"],
+            "--",
+            *cmd,
+        ]
     done = subprocess.run(cmd, cwd=APP_ROOT, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(done.stdout + done.stderr)
     if done.stderr.strip():
         print(done.stderr)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads([line for line in done.stdout.splitlines() if line.startswith("{")][-1])
 
 
 if __name__ == "__main__":
