@@ -199,8 +199,13 @@ def continue_learning(*, person) -> ContinueCard | None:
 
 
 def neighbours(*, lesson: Lesson, person) -> tuple[Lesson | None, Lesson | None]:
+    # Only a sibling's title and link are shown: no course, area or JSON columns for each of them.
     siblings = list(
-        lessons_for(person).defer(*TEXT_COLUMNS).filter(course=lesson.course).order_by("sort_order", "title")
+        lessons_for(person)
+        .select_related(None)
+        .only("pk", "title", "sort_order")
+        .filter(course_id=lesson.course_id)
+        .order_by("sort_order", "title")
     )
     index = next((i for i, other in enumerate(siblings) if other.pk == lesson.pk), None)
     if index is None:
