@@ -214,3 +214,14 @@ def test_pages_speak_zh_hans_whatever_the_browser_asks_without_a_locale_middlewa
     page = response.content.decode()
     assert "输入的两个密码不一致。" in page and "didn’t match" not in page
     assert "Accept-Language" not in response.get("Vary", "")
+
+
+def test_templates_are_compiled_once_per_process():
+    """Django's cached loader (its default when TEMPLATES names no loaders): a page does not read and
+    parse its templates again on every request. Naming loaders in settings would turn it off."""
+    from django.template import engines
+    from django.template.loaders.cached import Loader as CachedLoader
+
+    (loader,) = engines["django"].engine.template_loaders
+    assert isinstance(loader, CachedLoader)
+    assert "loaders" not in settings.TEMPLATES[0]["OPTIONS"]
