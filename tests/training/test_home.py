@@ -40,7 +40,7 @@ def test_the_learning_card_counts_the_lessons_a_learner_has_finished(staff_clien
 
 
 def test_the_learning_card_counts_only_my_finished_published_lessons(staff_client, staff, team):
-    """The two figures come from one query now: a colleague's lessons and a draft stay out of it."""
+    """A colleague's finished lessons and a finished draft stay out of the figure."""
     mine, theirs, draft = make_lesson(title="社保卡补换"), make_lesson(title="居住证"), make_lesson(title="草稿")
     colleague = make_user(team=team)
     for person, lesson in ((staff, mine), (colleague, theirs), (staff, draft)):
