@@ -2,8 +2,9 @@
 
 Every number comes from leaderboard.mastery (the one definition of mastery): the matrix hands it
 the clerks the viewer may see and gets one compact frame back for a period (person × area: mastery,
-results), or for all time the tallies' numbers as a dict (mastery_map: the same numbers, no frame). Every active clerk is a row, keyed by person (namesakes stay two rows); an area
-without a result is 暂无成绩, never weak. docs/reports.md explains each number.
+results), or for all time the tallies' numbers as a dict (mastery_map: the same numbers, no frame).
+Every active clerk is a row, keyed by person (namesakes stay two rows); an area without a result is
+暂无成绩, never weak. docs/reports.md explains each number.
 """
 
 from collections import defaultdict
