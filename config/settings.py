@@ -79,7 +79,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionIdleTimeout",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: the product speaks one language (LANGUAGES), which Django uses without it;
+    # it only parsed Accept-Language on every request to pick zh-hans again (0.08 ms, bench/render.py
+    # BENCH_RENDER_STACK=1) and sent Vary: Accept-Language. Put it back with a second language.
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -10,6 +10,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from statistics import fmean
 
 from django.db.models import Avg, Count, Max, QuerySet, Sum
 from django.utils import timezone
@@ -107,14 +108,18 @@ def _ranked(rows, key):
     return ranked
 
 
-def _ranked_people(center_id: int):
-    return User.objects.filter(center_id=center_id, is_active=True, role__in=RANKED_ROLES).values(
-        "pk", "full_name", "username", "team_id", "team__name", "anonymous_on_boards"
+def ranked_people(center_id: int) -> list[dict]:
+    """The center's ranked people (active clerks), as every board of a page reads them: a page that
+    shows several boards reads them once and hands them to each (`roster=`)."""
+    return list(
+        User.objects.filter(center_id=center_id, is_active=True, role__in=RANKED_ROLES).values(
+            "pk", "full_name", "username", "team_id", "team__name", "anonymous_on_boards"
+        )
     )
 
 
 def person_ranking(
-    *, center_id: int | None, period: str, now: datetime, area_id: int | None = None
+    *, center_id: int | None, period: str, now: datetime, area_id: int | None = None, roster: list[dict] | None = None
 ) -> list[PersonRank]:
     """Everyone ranked in the center, with 0 points for those who have done nothing yet."""
     if center_id is None:
@@ -126,7 +131,7 @@ def person_ranking(
         .annotate(points=Sum("points"), activities=Sum("activities"))
     }
     people = sorted(
-        _ranked_people(center_id),
+        ranked_people(center_id) if roster is None else roster,
         key=lambda p: (
             -(sums.get(p["pk"], {}).get("points") or 0),
             -(sums.get(p["pk"], {}).get("activities") or 0),
@@ -148,7 +153,9 @@ def person_ranking(
     ]
 
 
-def team_ranking(*, center_id: int | None, period: str, now: datetime, area_id: int | None = None) -> list[TeamRank]:
+def team_ranking(
+    *, center_id: int | None, period: str, now: datetime, area_id: int | None = None, roster: list[dict] | None = None
+) -> list[TeamRank]:
     """Teams by average points per member, so a small team can beat a big one.
 
     The rule (积分规则): a result counts for the team the person was in when they earned it (the
@@ -158,7 +165,7 @@ def team_ranking(*, center_id: int | None, period: str, now: datetime, area_id: 
     """
     if center_id is None:
         return []
-    active = {p["pk"]: p["team_id"] for p in _ranked_people(center_id)}
+    active = {p["pk"]: p["team_id"] for p in (ranked_people(center_id) if roster is None else roster)}
     members: dict[int, set[int]] = defaultdict(set)
     points: dict[int, int] = defaultdict(int)
     for person_id, team_id in active.items():
@@ -292,13 +299,18 @@ def improvement_windows(now: datetime) -> tuple[date, date, date, date]:
 
 
 def most_improved(
-    *, center_id: int | None, now: datetime, area_id: int | None = None, limit: int = 10
+    *,
+    center_id: int | None,
+    now: datetime,
+    area_id: int | None = None,
+    limit: int = 10,
+    roster: list[dict] | None = None,
 ) -> list[Improvement]:
     """超: who gained most points against the same days of last month; mastery gain beside it.
 
     Only people who gained (gain > 0) are listed, so a newcomer who earns anything can top it.
     """
-    from .mastery import mastery_frame
+    from .mastery import mastery_now_and_then
 
     if center_id is None:
         return []
@@ -312,7 +324,7 @@ def most_improved(
         return {row["person_id"]: row["points"] for row in rows}
 
     now_points, before_points = sums(start, today), sums(previous_start, previous_end)
-    people = {p["pk"]: p for p in _ranked_people(center_id)}
+    people = {p["pk"]: p for p in (ranked_people(center_id) if roster is None else roster)}
     gains = {
         pk: now_points.get(pk, 0) - before_points.get(pk, 0)
         for pk in people
@@ -324,13 +336,15 @@ def most_improved(
     cutoff = sorted(gains.values(), reverse=True)[:limit][-1]
     gains = {pk: gain for pk, gain in gains.items() if gain >= cutoff}
     month_start = timezone.make_aware(datetime.combine(start, datetime.min.time()))
-    mastery_now = mastery_frame(people=list(gains))
-    mastery_then = mastery_frame(people=list(gains), as_of=month_start)
-    if area_id:
-        mastery_now = mastery_now[mastery_now["area_id"] == area_id]
-        mastery_then = mastery_then[mastery_then["area_id"] == area_id]
-    both = mastery_now.merge(mastery_then, on=["person_id", "area_id"], suffixes=("", "_then"))
-    change = (both["mastery"] - both["mastery_then"]).groupby(both["person_id"]).mean().round(1).to_dict()
+    # Dict lookups, not DataFrames: a few dozen (person, area) pairs (mastery_map's docstring).
+    mastery_now, mastery_then = mastery_now_and_then(people=list(gains), then=month_start)
+    changes: dict[int, list[float]] = defaultdict(list)
+    for (person_id, each_area_id), now_mastery in mastery_now.items():
+        then_mastery = mastery_then.get((person_id, each_area_id))
+        if then_mastery is not None and (not area_id or each_area_id == area_id):
+            changes[person_id].append(now_mastery.score - then_mastery.score)
+    # The mean over the areas known at both ends, rounded as pandas rounds (half to even on the tenths).
+    change = {pk: round(fmean(values) * 10) / 10 for pk, values in changes.items()}
     ordered = sorted(gains, key=lambda pk: (-gains[pk], -(change.get(pk) or 0), people[pk]["full_name"] or "", pk))[
         :limit
     ]

@@ -54,12 +54,13 @@ TOP = 20  # rows of the person board before 显示全部: my own row is in the n
 def board_context(*, viewer, period: str, area, now, full: bool = False) -> dict:
     center_id = viewer.center_id
     area_id = area.pk if area else None
-    people = selectors.person_ranking(center_id=center_id, period=period, now=now, area_id=area_id)
-    teams = selectors.team_ranking(center_id=center_id, period=period, now=now, area_id=area_id)
+    roster = selectors.ranked_people(center_id) if center_id else []
+    people = selectors.person_ranking(center_id=center_id, period=period, now=now, area_id=area_id, roster=roster)
+    teams = selectors.team_ranking(center_id=center_id, period=period, now=now, area_id=area_id, roster=roster)
     me = next((row for row in people if row.person_id == viewer.pk), None)
     my_team = next((row for row in teams if row.team_id == viewer.team_id), None)
     shown = selectors.shown_to(viewer, people)
-    improved = selectors.most_improved(center_id=center_id, now=now, area_id=area_id)
+    improved = selectors.most_improved(center_id=center_id, now=now, area_id=area_id, roster=roster)
     return {
         "period": period,
         "period_label": selectors.PERIODS[period],
@@ -122,12 +123,13 @@ def screen(request):
     def page():
         now = timezone.now()
         center_id = request.user.center_id
-        people = selectors.person_ranking(center_id=center_id, period="week", now=now)
+        roster = selectors.ranked_people(center_id)
+        people = selectors.person_ranking(center_id=center_id, period="week", now=now, roster=roster)
         context = {
             "people": selectors.shown_to(request.user, [r for r in people if r.points], public=True)[:10],
-            "teams": selectors.team_ranking(center_id=center_id, period="week", now=now)[:8],
+            "teams": selectors.team_ranking(center_id=center_id, period="week", now=now, roster=roster)[:8],
             "improved": selectors.shown_to(
-                request.user, selectors.most_improved(center_id=center_id, now=now), public=True
+                request.user, selectors.most_improved(center_id=center_id, now=now, roster=roster), public=True
             )[:8],
             "mentors": selectors.shown_to(
                 request.user, selectors.mentor_ranking(center_id=center_id, period="quarter", now=now), public=True

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from . import scheduling
@@ -54,7 +54,7 @@ def due_count(*, person, at: datetime) -> int:
 
 def book_counts(*, person, at: datetime) -> dict:
     book = book_cards(person=person).filter(question__is_active=True)
-    return {"count": book.count(), "due": book.filter(due__lt=end_of_day(at)).count()}
+    return book.aggregate(count=Count("pk"), due=Count("pk", filter=Q(due__lt=end_of_day(at))))
 
 
 def forecast(*, person, at: datetime, days: int = FORECAST_DAYS) -> list[dict]:

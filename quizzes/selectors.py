@@ -100,11 +100,18 @@ def hub_for(*, person, at) -> dict:
         .annotate(question_count=Count("fixed_questions", distinct=True), rule_total=Sum("rules__count"))
         .order_by("closes_at", "-created_at")
     )
-    mine = Attempt.objects.filter(person=person, quiz__in=quizzes)
-    open_ids = set(mine.filter(status=AttemptStatus.OPEN).values_list("quiz_id", flat=True))
-    best = dict(
-        mine.exclude(status=AttemptStatus.OPEN).values("quiz_id").annotate(b=Max("score")).values_list("quiz_id", "b")
+    # One grouped query says both: which papers the person has open, and their best closed score.
+    closed = ~Q(status=AttemptStatus.OPEN)
+    mine = (
+        Attempt.objects.filter(person=person, quiz__in=quizzes)
+        .values("quiz_id")
+        .annotate(open=Count("pk", filter=Q(status=AttemptStatus.OPEN)), best=Max("score", filter=closed))
     )
+    open_ids, best = set(), {}
+    for row in mine:
+        if row["open"]:
+            open_ids.add(row["quiz_id"])
+        best[row["quiz_id"]] = row["best"]  # None: no closed attempt, or none with a score
     for quiz in quizzes:
         quiz.size = quiz.question_count or quiz.rule_total or 0
         quiz.in_progress = quiz.pk in open_ids

@@ -16,20 +16,44 @@ def published_scenarios() -> QuerySet[Scenario]:
     return Scenario.objects.filter(is_published=True).select_related("area")
 
 
+# What a scenario card and a recent run's line show; the rest of the rows (the ideal path's JSON, the
+# persona's texts, the import's bookkeeping) stays in the database on the 模拟接待 page.
+CARD_FIELDS = (
+    "slug",
+    "title",
+    "summary",
+    "persona_name",
+    "time_limit_seconds",
+    "rubric_weight",
+    "is_demo",
+    "area__name",
+)
+RECENT_FIELDS = ("status", "rating", "final_score", "started_at", "scenario__title")
+
+
 def scenario_cards(*, person) -> list[dict]:
-    """Each published scenario with the person's best score, attempts and any run in progress."""
-    stats = {
-        row["scenario"]: row
-        for row in Run.objects.filter(person=person)
-        .exclude(status=RunStatus.ACTIVE)
+    """Each published scenario with the person's best score, attempts and any run in progress.
+
+    One grouped query over the person's runs gives both the finished runs' figures and the run in
+    progress (at most one per scenario: run_one_active_per_scenario)."""
+    finished = ~Q(status=RunStatus.ACTIVE)
+    rows = (
+        Run.objects.filter(person=person)
         .values("scenario")
-        .annotate(best=Max("final_score"), attempts=Count("pk"), good=Count("pk", filter=Q(rating="good")))
-    }
-    active = dict(Run.objects.filter(person=person, status=RunStatus.ACTIVE).values_list("scenario_id", "pk"))
-    return [
-        {"scenario": s, "stats": stats.get(s.pk), "active_run_id": active.get(s.pk)}
-        for s in published_scenarios().annotate(step_count=Count("steps"))
-    ]
+        .annotate(
+            best=Max("final_score", filter=finished),
+            attempts=Count("pk", filter=finished),
+            good=Count("pk", filter=finished & Q(rating="good")),
+            active_run_id=Max("pk", filter=Q(status=RunStatus.ACTIVE)),
+        )
+    )
+    by_scenario = {row["scenario"]: row for row in rows}
+    cards = []
+    for s in published_scenarios().only(*CARD_FIELDS):
+        row = by_scenario.get(s.pk)
+        stats = {key: row[key] for key in ("best", "attempts", "good")} if row and row["attempts"] else None
+        cards.append({"scenario": s, "stats": stats, "active_run_id": row["active_run_id"] if row else None})
+    return cards
 
 
 def own_run(*, person, run_id: int) -> Run:
@@ -62,7 +86,12 @@ def runs_awaiting_rubric(viewer) -> QuerySet[Run]:
 
 
 def recent_runs(*, person, limit: int = 5) -> QuerySet[Run]:
-    return Run.objects.filter(person=person).exclude(status=RunStatus.ACTIVE).select_related("scenario")[:limit]
+    return (
+        Run.objects.filter(person=person)
+        .exclude(status=RunStatus.ACTIVE)
+        .select_related("scenario")
+        .only(*RECENT_FIELDS)[:limit]
+    )
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ def lessons_for(user) -> QuerySet[Lesson]:
 # A lesson's text, its sanitized HTML and its search text are most of its row; lists, cards and
 # neighbours show titles and sections only, so they leave these columns in the database.
 TEXT_COLUMNS = ("body_markdown", "body_html", "search_text")
+# The catalogue shows a title, minutes and flags a row: the JSON columns (decoded per row) stay behind too.
+LIST_DEFERRED = (*TEXT_COLUMNS, "key_points", "sections")
 
 
 def progress_by_lesson(person) -> dict[int, LessonProgress]:
@@ -94,7 +96,7 @@ class AreaBlock:
 def catalogue(*, person, area_code: str = "") -> list[AreaBlock]:
     lessons = (
         lessons_for(person)
-        .defer(*TEXT_COLUMNS)
+        .defer(*LIST_DEFERRED)
         .order_by("course__area__sort_order", "course__sort_order", "course_id", "sort_order")
     )
     if area_code:
@@ -197,8 +199,13 @@ def continue_learning(*, person) -> ContinueCard | None:
 
 
 def neighbours(*, lesson: Lesson, person) -> tuple[Lesson | None, Lesson | None]:
+    # Only a sibling's title and link are shown: no course, area or JSON columns for each of them.
     siblings = list(
-        lessons_for(person).defer(*TEXT_COLUMNS).filter(course=lesson.course).order_by("sort_order", "title")
+        lessons_for(person)
+        .select_related(None)
+        .only("pk", "title", "sort_order")
+        .filter(course_id=lesson.course_id)
+        .order_by("sort_order", "title")
     )
     index = next((i for i, other in enumerate(siblings) if other.pk == lesson.pk), None)
     if index is None:

@@ -20,7 +20,7 @@ from accounts.models import Role
 from config import navigation
 from config.handlers import ASGIHandler
 from tests.config.test_deploy_check import ROOT as ROOT_DIR
-from tests.conftest import make_user
+from tests.conftest import PASSWORD, make_user
 
 
 def hops(monkeypatch) -> list:
@@ -197,3 +197,31 @@ async def test_no_more_requests_run_in_threads_at_once_than_request_threads(sett
     statuses = await asyncio.gather(*(get(handler, "/accounts/login/") for _ in range(6)))
     assert statuses == [200] * 6
     assert most[0] == 2
+
+
+@pytest.mark.django_db
+def test_pages_speak_zh_hans_whatever_the_browser_asks_without_a_locale_middleware(client):
+    """LocaleMiddleware is gone (one language: it only re-picked zh-hans per request). Django's own
+    messages still come in zh-hans, a browser asking for English gets the same page, and responses
+    no longer vary by Accept-Language (a cache would otherwise keep a copy per browser language)."""
+    assert "django.middleware.locale.LocaleMiddleware" not in settings.MIDDLEWARE
+    client.force_login(make_user(Role.STAFF))
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "Lianbing-2027!", "new_password2": "Lianbing-2028!"},
+        HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9",
+    )
+    page = response.content.decode()
+    assert "输入的两个密码不一致。" in page and "didn’t match" not in page
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
+def test_templates_are_compiled_once_per_process():
+    """Django's cached loader (its default when TEMPLATES names no loaders): a page does not read and
+    parse its templates again on every request. Naming loaders in settings would turn it off."""
+    from django.template import engines
+    from django.template.loaders.cached import Loader as CachedLoader
+
+    (loader,) = engines["django"].engine.template_loaders
+    assert isinstance(loader, CachedLoader)
+    assert "loaders" not in settings.TEMPLATES[0]["OPTIONS"]

@@ -118,3 +118,36 @@ def test_rebuild_command_recomputes_after_a_half_life_change(staff, area, settin
     call_command("rebuild_mastery", stdout=open("/dev/null", "w"))  # noqa: SIM115
     # With a 15-day half-life the month-old result weighs a quarter: 1 / 1.25.
     assert mastery.mastery_of(person=staff, area=area).score == pytest.approx(80.0, abs=0.1)
+
+
+def test_the_dict_path_gives_the_frames_numbers_now_and_as_of(team):
+    """mastery_map (the boards' path, no pandas) must agree with mastery_frame (the reports') to the
+    last digit: a board and a report side by side show the same mastery, and the same rounding of
+    halves (numpy's round to even on the tenths, not Python's round(x, 1))."""
+    now = timezone.now()
+    people = [make_user(team=team) for _ in range(4)]
+    areas = [make_area() for _ in range(3)]
+    for i, person in enumerate(people):
+        for j, area in enumerate(areas[: i % 3 + 1]):
+            for k in range(i + j + 2):
+                result(person, area, ((3 * i + j + 5 * k) % 8) / 8, now - timedelta(days=5 * k + i, hours=j))
+    result(people[0], areas[0], 1.0, now, kind=ActivityKind.MENTOR)  # not evidence: left out of both
+    for as_of in (None, now - timedelta(days=6), now - timedelta(days=12), now - timedelta(days=400)):
+        frame = mastery.mastery_frame(people=people, as_of=as_of)
+        from_frame = {
+            (int(r.person_id), int(r.area_id)): (float(r.mastery), int(r.results), r.last_at)
+            for r in frame.itertuples(index=False)
+        }
+        mapped = mastery.mastery_map(people=people, as_of=as_of)
+        assert {key: (m.score, m.results, m.last_at) for key, m in mapped.items()} == from_frame, as_of
+    now_map, then_map = mastery.mastery_now_and_then(people=people, then=now - timedelta(days=12))
+    assert now_map == mastery.mastery_map(people=people)
+    assert then_map == mastery.mastery_map(people=people, as_of=now - timedelta(days=12))
+    assert mastery.mastery_map(people=people, as_of=now - timedelta(days=400)) == {}
+
+
+def test_scores_round_halves_as_the_frame_does():
+    # 0.35 is 0.34999… as a float: Python's round(0.35, 1) gives 0.3, numpy's (and the frame's) 0.4.
+    assert mastery._score(0.35, 100) == 0.4
+    assert mastery._score(0.25, 100) == 0.2  # an exact half: to even
+    assert mastery._score(2.0, 1) == 100.0 and mastery._score(-1.0, 1) == 0.0

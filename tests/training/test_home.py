@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import make_user
 from training import services
 
 from .factories import make_lesson
@@ -34,5 +35,17 @@ def test_the_learning_card_counts_the_lessons_a_learner_has_finished(staff_clien
     first, _second = make_lesson(title="出生一件事"), make_lesson(title="生育登记")
     services.record_reading(person=staff, lesson=first, at=timezone.now(), section="sec-1")
     services.complete_lesson(person=staff, lesson=first, at=timezone.now())
+    page = staff_client.get(reverse("home")).content.decode()
+    assert "已学完 1 / 2 课时" in page
+
+
+def test_the_learning_card_counts_only_my_finished_published_lessons(staff_client, staff, team):
+    """A colleague's finished lessons and a finished draft stay out of the figure."""
+    mine, theirs, draft = make_lesson(title="社保卡补换"), make_lesson(title="居住证"), make_lesson(title="草稿")
+    colleague = make_user(team=team)
+    for person, lesson in ((staff, mine), (colleague, theirs), (staff, draft)):
+        services.complete_lesson(person=person, lesson=lesson, at=timezone.now())
+    draft.is_published = False
+    draft.save()
     page = staff_client.get(reverse("home")).content.decode()
     assert "已学完 1 / 2 课时" in page
