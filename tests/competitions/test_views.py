@@ -247,8 +247,11 @@ def test_the_host_finds_a_player_to_remove_by_name_and_the_frames_do_not_carry_t
     name = players[7].user.display_name
     found = client.get(reverse("competitions:roster", args=[game.code]), {"q": name}).content.decode()
     assert f'"player": {players[7].pk}}}' in found
-    assert client.get(reverse("competitions:roster", args=[game.code]), {"q": "没有这个人"}).content.decode().count(
-        '"type": "remove"'
-    ) == 0
+    assert (
+        client.get(reverse("competitions:roster", args=[game.code]), {"q": "没有这个人"})
+        .content.decode()
+        .count('"type": "remove"')
+        == 0
+    )
     client.force_login(players[0].user)
     assert client.get(reverse("competitions:roster", args=[game.code])).status_code == 404
