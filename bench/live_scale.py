@@ -298,6 +298,8 @@ async def play(ports: list[int], pids: list[int], game: dict, spread: float) -> 
         step(f"answers done: {len(out['acks'])} acks, {out['refused']} refused, {out['lost']} lost")
         closed = await host.wait("揭晓答案", start=hmark)
         step(f"closed on the console: {closed is not None}")
+        if closed is None:  # say what the console shows instead (a pause, an error) before moving on
+            step(f"the console's last frame: {host.frames[-1][1][:400] if host.frames else '-'}")
         cpu_answer.append((sum(cpu_seconds(pid) for pid in pids) - cpu0) / len(players))
         if closed is None:
             out["lost"] += 1
