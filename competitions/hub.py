@@ -26,6 +26,7 @@ import json
 import logging
 import random
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from channels.layers import get_channel_layer
@@ -332,10 +333,14 @@ class GameHub:
 HUBS: dict[str, GameHub] = {}
 
 
+# The host's heartbeat and the watchdog's check: one thread (and connection) of their own, shared
+# with no socket's hop. On the default pool (where PostgreSQL hops run) a room's answers kept it
+# busy past the presence's expiry too (N = 5,000).
+PRESENCE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-presence")
+
+
 def presence_hop(func):
-    """A database hop on a thread of the default pool (its own connection), for the host's
-    heartbeat, which must not wait for the sockets' hops."""
-    return Hop(func, thread_sensitive=False)
+    return Hop(func, thread_sensitive=False, executor=PRESENCE_THREAD)
 
 
 def hub_for(code: str, competition_id: int) -> GameHub:
