@@ -71,9 +71,20 @@ def manage(env: dict, *args: str, input_text: str | None = None) -> str:
     return result.stdout
 
 
+def server_log(port: int):
+    """Where a server's stderr goes: a file, never an unread pipe (a server that logged 64 KB into
+    a pipe nobody reads blocks on its next write and looks idle). BENCH_LOGS=dir keeps the logs."""
+    folder = os.environ.get("BENCH_LOGS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return open(Path(folder) / f"server-{port}.log", "w+b")  # noqa: SIM115 - closed by server()
+    return tempfile.TemporaryFile()  # noqa: SIM115
+
+
 @contextmanager
 def server(cmd: list[str], env: dict, port: int):
-    proc = subprocess.Popen(cmd, cwd=APP_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = server_log(port)
+    proc = subprocess.Popen(cmd, cwd=APP_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -82,7 +93,8 @@ def server(cmd: list[str], env: dict, port: int):
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not start: {proc.stderr.read().decode()[-2000:]}") from None
+                    log.seek(0)
+                    raise RuntimeError(f"server did not start: {log.read().decode()[-2000:]}") from None
                 time.sleep(0.1)
         yield proc
     finally:
@@ -91,6 +103,7 @@ def server(cmd: list[str], env: dict, port: int):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 async def http_get_many(port: int, path: str, *, clients: int, requests_each: int, headers: str = "") -> float:
@@ -137,3 +150,35 @@ def write_section(name: str, body: str) -> None:
         pattern.sub(lambda _match: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
     )
     DOC.write_text(text)
+
+
+@contextmanager
+def own_redis():
+    """A redis-server of the benchmark's own, with Redis' default limits (among them
+    `client-output-buffer-limit pubsub 32mb 8mb 60`), on a free port: no other user of the
+    machine's Redis shares its pub/sub traffic or its client count. Yields its URL, or the
+    BENCH_REDIS_URL fallback when there is no redis-server binary."""
+    import shutil
+
+    if shutil.which("redis-server") is None:
+        yield None
+        return
+    port = free_port()
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -38,7 +38,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import ROOT, free_port, machine, manage, project_env, server, write_section
+from bench.common import ROOT, free_port, machine, manage, own_redis, project_env, server, write_section
 from bench.live_drill import PG_ADMIN_URL, cpu_seconds, postgres_database, rss_kib, services_up
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -316,6 +316,8 @@ async def play(ports: list[int], pids: list[int], game: dict, spread: float) -> 
         step(f"answers done: {len(out['acks'])} acks, {out['refused']} refused, {out['lost']} lost")
         closed = await host.wait("揭晓答案", start=hmark)
         step(f"closed on the console: {closed is not None}")
+        if closed is None:  # say what the console shows instead (a pause, an error) before moving on
+            step(f"the console's last frame: {host.frames[-1][1][:400] if host.frames else '-'}")
         cpu_answer.append((sum(cpu_seconds(pid) for pid in pids) - cpu0) / len(players))
         if closed is None:
             out["lost"] += 1
@@ -441,6 +443,7 @@ def run_one(env: dict, n: int, path: str, processes: int) -> dict:
     cpu0 = client_cpu()
     base_before = asyncio.run(baseline_round(n, 2200))
     with servers(env, processes) as (ports, pids), profiled(pids, f"{path}-{n}"):
+        step(f"servers: ports {ports}, pids {pids}, Redis {env.get('REDIS_URL', '-')}")
         product = asyncio.run(play(ports, pids, game, SPREAD))
     base_after = asyncio.run(baseline_round(n, product["frame_bytes"] or 2200))
     # The reveal's yardstick: the same bare broadcast of a frame the size of the reveal's shared frame.
@@ -495,9 +498,19 @@ def table(rows: list[dict]) -> str:
     return head + "\n".join(lines)
 
 
+def raise_open_files() -> None:
+    """N sockets in the client, plus the baseline's; N / 2 sockets and their Redis and database
+    connections in each server (which inherit the limit): the soft limit goes up to the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else 65536
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def main() -> None:
     with suppress(AttributeError, OSError):
         os.sched_setaffinity(0, {CLIENT_CORE})
+    raise_open_files()
     started = time.monotonic()
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     rows = []
@@ -505,7 +518,11 @@ def main() -> None:
         for n in SIZES:
             rows.append(run_one(env, n, "embedded", 1))
     if SCALE_OUT and services_up():
-        with postgres_database() as url, project_env(DATABASE_URL=url, REDIS_URL=REDIS_URL) as env:
+        with (
+            own_redis() as redis_url,
+            postgres_database() as url,
+            project_env(DATABASE_URL=url, REDIS_URL=redis_url or REDIS_URL) as env,
+        ):
             for n in SCALE_OUT:
                 rows.append(run_one(env, n, "scale-out", 2))
     JSON_OUT.parent.mkdir(exist_ok=True)

@@ -14,7 +14,11 @@ phones connecting costs a fixed amount per worker, not per phone:
 - fan-out: the worker's hub, not each socket, is the member of the game's channel-layer groups,
   so a broadcast reaches each worker once (one PUBLISH on Redis, one queue entry in process)
   and the hub hands the one serialised frame to its local sockets directly: no copy, no
-  per-socket queue or dispatch.
+  per-socket queue or dispatch;
+- no silent loss: every HEAL_INTERVAL the hub sends itself a probe through the layer and reads the
+  game's version; a probe that did not come back (the subscription was dropped, and with it what
+  was queued) or a version newer than any frame it delivered (a frame lost on the way) makes it
+  rebuild the current frames once and hand them to its sockets as if they had just arrived.
 """
 
 import asyncio
@@ -23,18 +27,25 @@ import json
 import logging
 import random
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from . import rendering, services
-from .hop import hop
+from . import rendering, selectors, services
+from .hop import Hop, hop
 
 TALLY_INTERVAL = 0.5
-HEAL_INTERVAL = 5.0  # how soon a worker notices that Redis lost its data (memberships, frames)
+# How soon a worker notices that it missed something: Redis restarted empty (memberships, frames), or
+# dropped this worker's pub/sub connection (a subscriber that read too slowly overflows Redis'
+# `client-output-buffer-limit pubsub`, and everything queued for it is discarded; redis-py
+# reconnects and resubscribes, but what was published meanwhile is gone), or a move was committed
+# by a worker that died before it published the frame.
+HEAL_INTERVAL = settings.LIVE_HEAL_SECONDS
 LAYER_EPOCH_KEY = "live:layer-epoch"
 logger = logging.getLogger(__name__)
 
@@ -81,6 +92,10 @@ class GameHub:
         self.tally_task: asyncio.Task | None = None
         self.arrivals_task: asyncio.Task | None = None
         self.heal_task: asyncio.Task | None = None
+        self.delivering = asyncio.Lock()  # a replay and the reader never interleave their frames
+        self.probes_sent = self.probe_seen = 0
+        self.probe_gap = False  # a probe never came back: what was queued with it is lost too
+        self.heals = 0  # how many times this hub replayed the current frames (tests, logs)
 
     # --- sockets ---
 
@@ -125,14 +140,22 @@ class GameHub:
 
     async def deliver(self, event: dict) -> None:
         role = event.get("role", "")
-        if event["type"] == "game.frame":
-            frame = rendering.Frame.from_event(event)
-            self.remember(role, frame)
-            for consumer in list(self.by_role.get(role, ())):
-                await consumer.take_frame(frame)
-        elif event["type"] == "game.text":
-            for consumer in list(self.by_role.get(role, ())):
-                await consumer.take_text(event["text"])
+        if event["type"] == "game.probe":
+            self.probe_gap = self.probe_gap or event["n"] > self.probe_seen + 1
+            self.probe_seen = max(self.probe_seen, event["n"])
+            return
+        async with self.delivering:
+            if event["type"] == "game.frame":
+                frame = rendering.Frame.from_event(event)
+                known = self.frames.get(role)
+                if known is not None and known.version > frame.version:
+                    return  # a late copy of a frame a replay already overtook
+                self.remember(role, frame)
+                for consumer in list(self.by_role.get(role, ())):
+                    await consumer.take_frame(frame)
+            elif event["type"] == "game.text":
+                for consumer in list(self.by_role.get(role, ())):
+                    await consumer.take_text(event["text"])
 
     # --- frames ---
 
@@ -191,28 +214,54 @@ class GameHub:
         self.timer = None
         await advance_if_overdue(self.code, self.competition_id)
 
-    # --- a Redis that restarted empty ---
+    # --- no silent loss: a dropped subscription, a Redis that restarted empty, a lost frame ---
+
+    def known_version(self) -> int:
+        return max((frame.version for frame in self.frames.values()), default=-1)
 
     async def heal(self) -> None:
-        """Redis restarted: what was published meanwhile is lost (and a list-based layer lost its
-        memberships). A marker in the cache (the same Redis) tells the worker within HEAL_INTERVAL:
-        it joins its groups again and sends each of its sockets the snapshot."""
+        """Every HEAL_INTERVAL (spread): did the last probe come back, is the cache's marker the
+        same (Redis did not restart empty), and has this hub delivered the game's version? If not,
+        join the groups again and replay the current frames to this worker's sockets."""
         try:
             marker = await layer_epoch()
         except Exception:
             marker = ""
+        layer = get_channel_layer()
+        version_before = -1
         while True:
+            self.probes_sent += 1
+            try:
+                await layer.send(self.channel, {"type": "game.probe", "n": self.probes_sent})
+            except Exception:
+                logger.warning("game %s: probe not sent", self.code, exc_info=True)
             await asyncio.sleep(HEAL_INTERVAL * (0.5 + random.random()))
             try:
                 now = await layer_epoch()
-                if now == marker:
+                try:
+                    version = await hop(selectors.version_of)(competition_id=self.competition_id)
+                except Exception:  # the database restarting: the check waits for the next round
+                    logger.warning("game %s: version not read", self.code, exc_info=True)
+                    version = version_before
+                # A probe or a version is given one whole interval to arrive (a broadcast in
+                # flight, a subscriber a little behind): only then is it lost.
+                reasons = [
+                    name
+                    for name, missed in (
+                        ("probe lost", self.probe_gap or self.probe_seen < self.probes_sent - 1),
+                        ("redis restarted", now != marker),
+                        ("frame lost", self.known_version() < version_before),
+                    )
+                    if missed
+                ]
+                version_before = version
+                if not reasons:
                     continue
-                marker = now
-                layer = get_channel_layer()
+                marker, self.probe_gap, self.probe_seen = now, False, self.probes_sent - 1
+                logger.warning("game %s: healing (%s)", self.code, ", ".join(reasons))
                 for role in list(self.joined):
                     await layer.group_add(group(self.code, role), self.channel)
-                for consumer in list(self.sockets):
-                    await consumer.send_snapshot()
+                await self.replay()
             except Exception:  # the layer or the cache is still away: the phones reconnect later
                 logger.warning("game %s: the channel layer is away, closing this worker's sockets", self.code)
                 for consumer in list(self.sockets):
@@ -220,6 +269,17 @@ class GameHub:
                         await consumer.close(code=1011)
                     except Exception:
                         logger.debug("closing a socket failed", exc_info=True)
+
+    async def replay(self) -> None:
+        """The current frame of each screen this worker serves, built once, handed to its sockets
+        as if the broadcast had just arrived (a phone's own corner follows from the frame)."""
+        roles = tuple(role for role in rendering.ROLES if self.by_role[role])
+        if not roles:
+            return
+        self.heals += 1
+        frames = await hop(rendering.build_frames)(competition_id=self.competition_id, at=timezone.now(), roles=roles)
+        for role, frame in frames.items():
+            await self.deliver(frame.event(role))
 
     # --- the host's presence ---
 
@@ -234,10 +294,13 @@ class GameHub:
     async def heartbeat(self) -> None:
         at = timezone.now()
         if self.host_channels:
-            await hop(services.host_seen)(
-                competition_id=self.competition_id, channel_names=sorted(self.host_channels), at=at
+            # On a thread of its own, not the one thread every socket's hops queue on: behind a
+            # room's answers on a loaded core that queue grew past the presence's expiry, and
+            # another worker's watchdog paused a game whose host was there (the N = 2,000 stall).
+            await presence_hop(services.host_seen)(
+                competition_id=self.competition_id, channel_names=sorted(self.host_channels), at=timezone.now()
             )
-        if await hop(services.pause_if_host_gone)(competition_id=self.competition_id, at=at):
+        if await presence_hop(services.pause_if_host_gone)(competition_id=self.competition_id, at=at):
             await broadcast(self.code, self.competition_id)
 
     # --- coalesced tallies and arrivals ---
@@ -283,6 +346,16 @@ class GameHub:
 
 
 HUBS: dict[str, GameHub] = {}
+
+
+# The host's heartbeat and the watchdog's check: one thread (and connection) of their own, shared
+# with no socket's hop. On the default pool (where PostgreSQL hops run) a room's answers kept it
+# busy past the presence's expiry too (N = 5,000).
+PRESENCE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-presence")
+
+
+def presence_hop(func):
+    return Hop(func, thread_sensitive=False, executor=PRESENCE_THREAD)
 
 
 def hub_for(code: str, competition_id: int) -> GameHub:

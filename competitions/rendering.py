@@ -11,12 +11,10 @@ by `render_me` (a string format, no template), from the same texts.
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .models import WAGERS
@@ -49,18 +47,8 @@ def _context(state: GameState, role: str) -> dict:
     }
 
 
-@lru_cache(maxsize=32)
-def _roster_manage(_competition_id: int, roster: tuple[tuple[int, str], ...]) -> str:
-    """The host's 移出选手 list changes only when someone joins or leaves: rendered once per roster."""
-    rows = [{"player_id": pk, "name": name} for pk, name in roster]
-    return render_to_string("competitions/partials/host_roster_manage.html", {"state": {"roster": rows}})
-
-
 def render_role(state: GameState, role: str) -> dict[str, str]:
     context = _context(state, role)
-    if role == HOST:
-        roster = tuple((row.player_id, row.name) for row in state.roster)
-        context["roster_manage"] = mark_safe(_roster_manage(state.competition.pk, roster))  # noqa: S308
     html = {
         element_id: render_to_string(f"competitions/partials/{template}.html", context)
         for element_id, template in FRAGMENTS[role].items()

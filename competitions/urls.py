@@ -11,6 +11,7 @@ urlpatterns = [
     path("questions/", views.pick, name="pick"),
     path("<int:pk>/results/", views.results, name="results"),
     path("<str:code>/host/", views.host, name="host"),
+    path("<str:code>/host/players/", views.roster, name="roster"),
     path("<str:code>/screen/", views.screen, name="screen"),
     path("<str:code>/play/", views.play, name="play"),
     path("<str:code>/qr.svg", views.qr_svg, name="qr"),

@@ -190,6 +190,16 @@ def host(request, code: str):
     return render(request, "competitions/host.html", context)
 
 
+def roster(request, code: str):
+    """The host's 移出选手 list, by name and a page at a time (htmx), read when the host asks."""
+    competition = _hosted(request, code)
+    query = request.GET.get("q", "").strip()[:50]
+    players = selectors.roster(competition_id=competition.pk, query=query)
+    page = Paginator(players, PICK_PAGE).get_page(request.GET.get("page"))
+    context = {"competition": competition, "page": page, "q": query}
+    return render(request, "competitions/partials/host_roster_manage.html", context)
+
+
 def screen(request, code: str):
     competition = _hosted(request, code)
     context = _screen_context(competition, rendering.SCREEN)

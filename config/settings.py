@@ -204,6 +204,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
     }
+# How often each worker's hub of a live game checks that it missed nothing (a probe through the
+# layer, the game's version; competitions/hub.py). Tests shorten it.
+LIVE_HEAL_SECONDS = float(os.environ.get("LIVE_HEAL_SECONDS", "5"))
 
 # --- Sessions and the logged-in user from the cache --------------------------------------
 # A request used to read its session and its user from the database. Both now come from the cache

@@ -218,6 +218,9 @@ class Phone(Screen):
             if self.reconnects != connections:  # a new socket: whatever was in flight may be lost, ask again
                 connections, self.pending = self.reconnects, None
             html = " ".join(message.get("html", {}).values())
+            if message["type"] == "error" and message.get("code") == "duplicate" and self.pending is not None:
+                # Committed by a worker that was killed before its ack: the server has the answer.
+                self.submitted.add(self.pending)
             if message["type"] == "error":  # refused (e.g. while paused): the player taps again later
                 if message.get("code") == "duplicate" and self.pending is not None:
                     # Its answer was committed but the ack was lost with a killed worker: it is in.

@@ -3,6 +3,7 @@ answer's time taken when its frame arrived, versioned frames, and the host's der
 
 import asyncio
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from competitions import consumers, hub, rendering, services
+from competitions.hop import hop
 from competitions.models import Answer, Competition, GameQuestion, HostPresence, Status
 from tests.competitions.factories import join_players, make_game
 from tests.competitions.test_consumers import open_socket, receive_until
@@ -159,6 +161,28 @@ async def test_a_host_whose_worker_died_expires_and_another_workers_watchdog_pau
     assert (await sync_to_async(Competition.objects.get)(pk=game.pk)).status == Status.PAUSED
     await asyncio.sleep(0)
     await close_all(*phones)
+
+
+async def test_the_hosts_heartbeat_does_not_wait_behind_the_sockets_busy_database_thread():
+    """Every socket's hop runs on one thread; behind a room's answers on a loaded core that queue
+    grew past the presence's expiry, and another worker's watchdog paused a game whose host was
+    there (the scale-out stall at N = 2,000). The heartbeat renews on a thread of its own."""
+    game, _players, console, phones = await room(1)
+    await console.send_json_to({"type": "start"})
+    await receive_until(phones[0], lambda m: m["type"] == "state")
+    before = timezone.now()
+    # The sockets' hops, busy for 3 s: more of them than threads (one on SQLite, the default pool's
+    # on PostgreSQL).
+    busy = [asyncio.create_task(hop(time.sleep)(3.0)) for _ in range(1 if connection.vendor == "sqlite" else 12)]
+    await asyncio.sleep(0.1)
+    await asyncio.wait_for(hub.HUBS[game.code].heartbeat(), timeout=2.0)
+    seen = await sync_to_async(
+        lambda: list(HostPresence.objects.filter(competition_id=game.pk).values_list("seen_at", flat=True)),
+        thread_sensitive=False,
+    )()
+    assert seen and min(seen) >= before
+    await asyncio.gather(*busy)
+    await close_all(console, *phones)
 
 
 async def test_the_last_answers_on_two_workers_still_close_the_question(monkeypatch):

@@ -201,6 +201,7 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "simulations:practice": {"pk": o["mistake"].pk},
         "competitions:results": {"pk": o["game"].pk},
         "competitions:host": {"code": o["game"].code},
+        "competitions:roster": {"code": o["game"].code},
         "competitions:screen": {"code": o["game"].code},
         "competitions:play": {"code": o["game"].code},
         "competitions:qr": {"code": o["game"].code},
@@ -302,6 +303,7 @@ ALLOWED = {
         "admin",
     },  # a player (own results), the host, who sees the host
     "competitions:host": {"sup_own"},
+    "competitions:roster": {"sup_own"},  # the host's 移出选手 list
     "competitions:screen": {"sup_own"},
     "competitions:qr": {"sup_own"},
     "competitions:play": {"owner"},  # non-players are sent to the join page (302), never shown the game
