@@ -297,9 +297,7 @@ class GameHub:
             # On a thread of its own, not the one thread every socket's hops queue on: behind a
             # room's answers on a loaded core that queue grew past the presence's expiry, and
             # another worker's watchdog paused a game whose host was there (the N = 2,000 stall).
-            await presence_hop(services.host_seen)(
-                competition_id=self.competition_id, channel_names=sorted(self.host_channels), at=timezone.now()
-            )
+            await presence_hop(services.host_still_here)(channel_names=sorted(self.host_channels), at=timezone.now())
         if await presence_hop(services.pause_if_host_gone)(competition_id=self.competition_id, at=at):
             await broadcast(self.code, self.competition_id)
 

@@ -215,6 +215,14 @@ def host_seen(*, competition_id: int, channel_names: list[str], at: datetime) ->
     )
 
 
+def host_still_here(*, channel_names: list[str], at: datetime) -> None:
+    """The heartbeat: renew the rows of the host sockets this worker holds, never create one. The
+    worker's list is read before this runs on the presence thread; a socket that closed meanwhile
+    has had its row deleted by `host_left`, and creating it again would keep a gone host present
+    for the whole expiry (the drill would not pause for a host who left)."""
+    HostPresence.objects.filter(channel_name__in=channel_names).update(seen_at=at)
+
+
 def host_present(*, competition_id: int, at: datetime) -> bool:
     since = at - timedelta(seconds=HOST_EXPIRY_SECONDS)
     return HostPresence.objects.filter(competition_id=competition_id, seen_at__gt=since).exists()

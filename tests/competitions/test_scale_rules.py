@@ -163,6 +163,26 @@ async def test_a_host_whose_worker_died_expires_and_another_workers_watchdog_pau
     await close_all(*phones)
 
 
+async def test_a_heartbeat_racing_the_hosts_disconnect_does_not_bring_the_host_back():
+    """The heartbeat reads the worker's host sockets, then renews them on the presence thread; a host
+    socket closing in between has its row deleted by its disconnect. The heartbeat must not create it
+    again: it did, and a drill whose host left stayed unpaused for the whole expiry (the fault test
+    timed out waiting for the pause)."""
+    game, _players, console, phones = await room(1)
+    await console.send_json_to({"type": "start"})
+    await receive_until(phones[0], lambda m: m["type"] == "state")
+    game_hub = hub.HUBS[game.code]
+    (channel,) = game_hub.host_channels
+    await console.disconnect()  # deletes the row and pauses
+    await sync_to_async(services.resume)(competition_id=game.pk, at=timezone.now())
+    game_hub.host_channels.add(channel)  # the heartbeat's list, read before the disconnect
+    await game_hub.heartbeat()
+    assert not await sync_to_async(HostPresence.objects.filter(channel_name=channel).exists)()
+    assert not await sync_to_async(services.host_present)(competition_id=game.pk, at=timezone.now())
+    game_hub.host_channels.discard(channel)
+    await close_all(*phones)
+
+
 async def test_the_hosts_heartbeat_does_not_wait_behind_the_sockets_busy_database_thread():
     """Every socket's hop runs on one thread; behind a room's answers on a loaded core that queue
     grew past the presence's expiry, and another worker's watchdog paused a game whose host was
