@@ -199,9 +199,12 @@ class GameConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if not self.seat:
             return
+        if self.role == rendering.HOST:
+            # First, whatever fails below: a channel left in this list is renewed by every heartbeat,
+            # and a host who is gone would stay present (the drill would never pause for them).
+            self.hub.host_channels.discard(self.channel_name)
         await self.hub.discard(self, self.role)
         if self.role == rendering.HOST:
-            self.hub.host_channels.discard(self.channel_name)
             paused = await hop(services.host_left)(
                 competition_id=self.seat.competition_id, channel_name=self.channel_name, at=timezone.now()
             )

@@ -120,7 +120,10 @@ class GameHub:
         layer = get_channel_layer()
         if not self.by_role[role] and role in self.joined:
             self.joined.discard(role)
-            await layer.group_discard(group(self.code, role), self.channel)
+            try:
+                await layer.group_discard(group(self.code, role), self.channel)
+            except Exception:  # Redis away: the membership lapses with it; the hub's cleanup must go on
+                logger.warning("leaving the %s group of game %s failed", role, self.code, exc_info=True)
         if not self.sockets:
             for task in (self.timer, self.watchdog, self.tally_task, self.arrivals_task, self.reader, self.heal_task):
                 if task:

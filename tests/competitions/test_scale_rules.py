@@ -183,6 +183,29 @@ async def test_a_heartbeat_racing_the_hosts_disconnect_does_not_bring_the_host_b
     await close_all(*phones)
 
 
+async def test_a_host_leaving_while_the_layer_fails_is_gone_and_the_drill_pauses(monkeypatch):
+    """A host socket closed during a Redis outage: leaving the group raises. Its presence must still
+    go (the channel out of the heartbeat's list, the row deleted, the drill paused); it stayed, and
+    the heartbeat kept a gone host present for good (the fault test's missing pause)."""
+    game, _players, console, phones = await room(1)
+    await console.send_json_to({"type": "start"})
+    await receive_until(phones[0], lambda m: m["type"] == "state")
+    game_hub = hub.HUBS[game.code]
+    (channel,) = game_hub.host_channels
+    layer = get_channel_layer()
+
+    async def redis_away(*args, **kwargs):
+        raise ConnectionError("Redis is away")
+
+    monkeypatch.setattr(layer, "group_discard", redis_away)
+    await console.disconnect()
+    monkeypatch.undo()
+    assert channel not in game_hub.host_channels
+    assert not await sync_to_async(HostPresence.objects.filter(channel_name=channel).exists)()
+    assert (await sync_to_async(Competition.objects.get)(pk=game.pk)).status == Status.PAUSED
+    await close_all(*phones)
+
+
 async def test_the_hosts_heartbeat_does_not_wait_behind_the_sockets_busy_database_thread():
     """Every socket's hop runs on one thread; behind a room's answers on a loaded core that queue
     grew past the presence's expiry, and another worker's watchdog paused a game whose host was
