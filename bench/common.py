@@ -81,21 +81,27 @@ def server_log(port: int):
     return tempfile.TemporaryFile()  # noqa: SIM115
 
 
+def listening(port: int, proc: subprocess.Popen, timeout: float) -> bool:
+    """Wait until the process listens on 127.0.0.1:port; False if it exits or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+
+
 @contextmanager
 def server(cmd: list[str], env: dict, port: int):
     log = server_log(port)
     proc = subprocess.Popen(cmd, cwd=APP_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"server did not start: {log.read().decode()[-2000:]}") from None
-                time.sleep(0.1)
+        if not listening(port, proc, 30):
+            log.seek(0)
+            raise RuntimeError(f"server did not start: {log.read().decode()[-2000:]}")
         yield proc
     finally:
         proc.terminate()
@@ -169,15 +175,8 @@ def own_redis():
         stdout=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
+        if not listening(port, proc, 10):
+            raise RuntimeError("redis-server did not start")
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         proc.terminate()

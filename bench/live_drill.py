@@ -48,8 +48,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SETUP_SCRIPT = """
 import json
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from bench.sessions import session_for
 from django.utils import timezone
 from accounts.models import Center, Role, User
 from competitions import services
@@ -65,13 +64,6 @@ def user(username, full_name, role):
     person.save()
     return person
 
-def session_for(person):
-    store = SessionStore()
-    store[SESSION_KEY] = str(person.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = person.get_session_auth_hash()
-    store.save()
-    return store.session_key
 
 now = timezone.now()
 center = Center.objects.create(name="压测中心")

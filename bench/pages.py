@@ -54,9 +54,8 @@ CSRF_SECRET = "".join(random.choices(string.ascii_letters + string.digits, k=32)
 
 SETUP_SCRIPT = """
 import json
-from importlib import import_module
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from bench.sessions import session_for
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -65,15 +64,7 @@ from accounts.models import User
 from quizzes.services.practice import start_practice
 from training.models import BusinessArea, Lesson
 
-SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
-def session_for(person):
-    store = SessionStore()
-    store[SESSION_KEY] = str(person.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = person.get_session_auth_hash()
-    store.save()
-    return store.session_key
 
 settings.PAGE_CACHE = False  # the render's queries; the hit's are counted below
 clerk, director = User.objects.get(username="staff01"), User.objects.get(username="manager")

@@ -27,9 +27,8 @@ REQUESTS = int(os.environ.get("BENCH_RENDER_REQUESTS", "150"))
 
 PROBE = r"""
 import cProfile, io, json, os, pstats, statistics, sys, time
-from importlib import import_module
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from bench.sessions import session_for
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test import RequestFactory
@@ -42,16 +41,8 @@ from training.models import BusinessArea, Lesson
 REQUESTS = int(os.environ["BENCH_RENDER_REQUESTS"])
 PROFILE = os.environ.get("BENCH_RENDER_PROFILE", "")
 ONLY = os.environ.get("BENCH_RENDER_ONLY", "") or PROFILE  # e.g. for py-spy: one page, no cProfile
-SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 
-def session_for(person):
-    store = SessionStore()
-    store[SESSION_KEY] = str(person.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = person.get_session_auth_hash()
-    store.save()
-    return store.session_key
 
 
 clerk, director = User.objects.get(username="staff01"), User.objects.get(username="manager")
