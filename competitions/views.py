@@ -4,13 +4,10 @@ The three screens render the current state on the server at once; the socket the
 current. Every page checks who may see it: a guessed code or id gives 404.
 """
 
-from functools import wraps
-
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -21,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import can_run_drills
+from accounts.permissions import can_run_drills, rule_required
 from quizzes.models import Question
 
 from . import rendering, selectors, services, throttle
@@ -29,21 +26,6 @@ from .forms import DEFAULT_ROUNDS, CompetitionForm, FromQuizForm, JoinForm, Roun
 from .models import Competition, Player, Status
 
 PICK_PAGE = 20
-
-
-def rule_required(rule):
-    """403 unless the named rule of accounts.permissions allows the user."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not rule(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def join_url(request, code: str = "") -> str:
